@@ -1,0 +1,173 @@
+"""Curated mechanism knowledge: the module definitions and the cited mechanism facts.
+
+Reads ``modules`` from the ontology and ``mechanism_facts.tsv`` (shipped in the data pack,
+copied from shared/data/curated) into records with evidence and provenance.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from ingest.context import parse_context
+from ingest.hgnc import HGNCResolver
+from ingest.records import (SourceLoad, SourceReport, citation_curie, gene_node, now_iso, slug)
+from kg.model import Edge, Evidence, Node, Provenance
+from ontology import Ontology, load_ontology
+
+FACT_COLUMNS = ["subject", "subject_type", "subject_id", "predicate", "object", "object_type",
+                "object_id", "sign", "context", "statement", "citation", "source_url"]
+TYPE_TO_CATEGORY = {"Process": "biological_process", "CellType": "cell_type", "Tissue": "tissue",
+                    "Phenotype": "phenotype", "Chemical": "chemical", "Intervention": "intervention"}
+# A gene named with one of these words is a perturbation of the gene, not the gene itself.
+PERTURBATION = re.compile(r"deficien|knock|loss of|-/-|blocker|inhibitor|antagonist|silenc", re.I)
+LICENCE = "CC BY 4.0 (project curation; facts cite their sources)"
+
+
+def _is_mechanical(onto: Ontology, text: str) -> bool:
+    words = onto.lexicons.get("mechanical_stimulus", [])
+    return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", text, re.I) for w in words)
+
+
+def entity(onto: Ontology, resolver: HGNCResolver, name: str, etype: str, ids: str,
+           source: str) -> tuple[list[Node], list[tuple[str, str]], str | None]:
+    """Nodes for one fact column, group memberships (gene, group) and a reason if unmappable.
+
+    Returns (nodes, memberships, reason); the first node is the entity itself.
+    """
+    name = name.strip()
+    id_list = [i.strip() for i in ids.split(";") if i.strip()]
+    if etype in ("Gene", "Protein") and not PERTURBATION.search(name):
+        genes = []
+        for sym in id_list:
+            res = resolver.resolve(sym)
+            if not res.ok:
+                return [], [], f"{etype} id {res.reason()}"
+            genes.append(gene_node(resolver, res.hgnc_id, source))
+        if len(genes) == 1:
+            return genes, [], None
+        gid = "KGGROUP:" + ("+".join(sorted(g.name for g in genes)) if genes else slug(name))
+        group = Node(gid, "gene_group", name, (), tuple(g.id for g in genes), source)
+        return [group, *genes], [(g.id, gid) for g in genes], None
+    if etype in ("Gene", "Protein"):
+        category = "phenotype"
+    elif etype == "Process" and id_list and id_list[0].startswith("GO:"):
+        return [Node(id_list[0], "biological_process", name, (), (), source)], [], None
+    elif etype == "Intervention" and _is_mechanical(onto, name):
+        category = "mechanical_stimulus"
+    elif etype in TYPE_TO_CATEGORY:
+        category = TYPE_TO_CATEGORY[etype]
+    else:
+        return [], [], f"unknown entity type {etype!r} (allowed: Gene, Protein, {', '.join(TYPE_TO_CATEGORY)})"
+    xrefs = tuple(i for i in id_list if ":" in i)
+    return [Node(f"KG:{slug(name)}", category, name, (), xrefs, source)], [], None
+
+
+def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
+               version: str | None = None) -> SourceLoad:
+    """Mechanism facts TSV -> records; bad rows are rejected with ``file:line`` and the rule."""
+    onto = onto or load_ontology()
+    path = Path(path)
+    prov = Provenance("curated", version or path.name, LICENCE, now_iso(), str(path))
+    load = SourceLoad(prov, SourceReport("curated", str(path)), onto)
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        header = next(reader, None)
+        if header != FACT_COLUMNS:
+            load.reject(f"{path.name}:1", f"header must be {FACT_COLUMNS}, got {header}")
+            return load
+        for lineno, row in enumerate(reader, start=2):
+            where = f"{path.name}:{lineno}"
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != len(FACT_COLUMNS):
+                load.reject(where, f"expected {len(FACT_COLUMNS)} columns, got {len(row)}")
+                continue
+            r = dict(zip(FACT_COLUMNS, row))
+            if not r["citation"].strip():
+                load.reject(where, "missing citation")
+                continue
+            try:
+                sign = int(r["sign"].replace("+", ""))
+            except ValueError:
+                load.reject(where, f"sign {r['sign']!r} is not -1, 0 or +1")
+                continue
+            s_nodes, s_mem, s_err = entity(onto, resolver, r["subject"], r["subject_type"], r["subject_id"], "curated")
+            o_nodes, o_mem, o_err = entity(onto, resolver, r["object"], r["object_type"], r["object_id"], "curated")
+            if s_err or o_err:
+                load.reject(where, f"subject: {s_err}" if s_err else f"object: {o_err}")
+                continue
+            citation = citation_curie(r["citation"])
+            context = parse_context(r["context"])
+            if r["source_url"]:
+                context["source_url"] = r["source_url"]
+            ctx = tuple(sorted(context.items()))
+            edge = Edge(s_nodes[0].id, r["predicate"].strip(), o_nodes[0].id, sign)
+            edges = [edge]
+            evidence = [Evidence(edge.key, "curated", citation, r["statement"], None, "curated", ctx, (), sign)]
+            for gene_id, group_id in s_mem + o_mem:
+                m = Edge(gene_id, "member_of", group_id, 1)
+                edges.append(m)
+                evidence.append(Evidence(m.key, "curated", citation,
+                                         f"{gene_id} is a member of the group named in the source.", None,
+                                         "curated", ctx, (), 1))
+            load.add_row(where, [*s_nodes, *o_nodes], edges, evidence)
+    return load
+
+
+def read_modules(resolver: HGNCResolver, onto: Ontology | None = None) -> SourceLoad:
+    """Module nodes and their member genes, GO terms and Reactome pathways (from ontology/modules.yaml)."""
+    onto = onto or load_ontology()
+    prov = Provenance("curated_modules", "modules.yaml", LICENCE, now_iso(), "ontology/modules.yaml")
+    load = SourceLoad(prov, SourceReport("curated_modules", "ontology/modules.yaml"), onto)
+    for m in sorted(onto.modules.values(), key=lambda m: m.order):
+        xrefs = tuple(t["id"] for t in m.mesh_terms)
+        mod = Node(m.id, "mechanism_module", m.name, m.synonyms, xrefs, "curated_modules",
+                   (("description", m.description), ("order", m.order)))
+        load.add_row(f"modules.yaml:{m.key}", [mod], [], [])
+        cites = [citation_curie(c) for c in m.key_sources if re.match(r"(PMID|DOI|PMCID):", c)] \
+            or ["ontology/modules.yaml"]
+        members: list[tuple[Node, str]] = []
+        for sym in m.member_genes:
+            res = resolver.resolve(sym)
+            if not res.ok:
+                load.reject(f"modules.yaml:{m.key}:{sym}", res.reason())
+                continue
+            members.append((gene_node(resolver, res.hgnc_id, "curated_modules"), "member gene"))
+        members += [(Node(t["id"], "biological_process", t["name"], (), (), "curated_modules"), "GO term")
+                    for t in m.go_terms]
+        members += [(Node(t["id"], "pathway", t["name"], (), (), "curated_modules",
+                          (("verification", t.get("verification", "")),)), "Reactome pathway")
+                    for t in m.reactome_pathways]
+        for node, kind in members:
+            sign = m.member_sign(node.name) if kind == "member gene" else 1
+            e = Edge(node.id, "member_of", m.id, sign)
+            role = {1: "", 0: " (direction not stated)", -1: " that opposes it"}[sign]
+            ev = [Evidence(e.key, "curated_modules", c, f"{node.name} is a {kind}{role} of the {m.name} module.",
+                           None, "curated", (("design", "database"),), (), sign) for c in cites]
+            load.add_row(f"modules.yaml:{m.key}:{node.id}", [node], [e], ev,
+                         known_categories={m.id: "mechanism_module"})
+    return load
+
+
+def attach_by_lexicon(nodes: dict[str, Node], onto: Ontology | None = None) -> SourceLoad:
+    """Put free-text entities (KG: ids, GO terms) into modules by the modules' lexicon rules."""
+    onto = onto or load_ontology()
+    prov = Provenance("ontology", "modules.yaml lexicon", LICENCE, now_iso(), "ontology/modules.yaml")
+    load = SourceLoad(prov, SourceReport("ontology", "ontology/modules.yaml#lexicon"), onto)
+    cats = {n.id: n.category for n in nodes.values()}
+    cats.update({m.id: "mechanism_module" for m in onto.modules.values()})
+    for nid in sorted(nodes):
+        n = nodes[nid]
+        if n.category in ("gene", "mechanism_module", "publication", "experiment"):
+            continue
+        for m, sign in onto.modules_for_text(n.name, n.category):
+            e = Edge(n.id, "member_of", m.id, sign)
+            word = next(w for w in (m.include if sign > 0 else m.inverse)
+                        if re.search(re.escape(w), n.name, re.I))
+            text = (f"'{n.name}' names {'part of' if sign > 0 else 'the opposite of'} {m.name} "
+                    f"(lexicon word '{word}').")
+            ev = Evidence(e.key, "ontology", "ontology/modules.yaml", text, None, "lexicon",
+                          (("design", "database"),), (), sign)
+            load.add_row(f"lexicon:{n.id}->{m.key}", [], [e], [ev], known_categories=cats)
+    return load

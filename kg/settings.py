@@ -1,0 +1,56 @@
+"""Settings from the environment, read once at the surface and passed down.
+
+``KG_HOME`` (data directory, default ``~/.ldh-kg``), ``KG_STORE`` (``embedded`` or ``neo4j``),
+``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    store: str = "embedded"
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        store = env.get("KG_STORE", "embedded").strip().lower() or "embedded"
+        if store not in ("embedded", "neo4j"):
+            raise ValueError(f"KG_STORE must be 'embedded' or 'neo4j', not {store!r}")
+        return cls(
+            home=Path(env.get("KG_HOME") or Path.home() / ".ldh-kg").expanduser(),
+            store=store,
+            neo4j_uri=env.get("NEO4J_URI", cls.neo4j_uri),
+            neo4j_user=env.get("NEO4J_USER", cls.neo4j_user),
+            neo4j_password=env.get("NEO4J_PASSWORD") or None,
+            neo4j_database=env.get("NEO4J_DATABASE", cls.neo4j_database),
+        )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def embedded_path(self) -> Path:
+        return self.home / "graph.json.gz"
+
+    @property
+    def neo4j_home(self) -> Path:
+        return self.home / "neo4j"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def bolt_port(self) -> int:
+        tail = self.neo4j_uri.rsplit(":", 1)[-1].strip("/")
+        return int(tail) if tail.isdigit() else 7687

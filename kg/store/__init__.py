@@ -1,0 +1,19 @@
+"""Stores: one protocol, two implementations (embedded networkx file, Neo4j)."""
+from __future__ import annotations
+
+from kg.settings import Settings
+from kg.store.base import Store, StoreError
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the store named by ``settings.store``."""
+    if settings.store == "neo4j":
+        from kg.store.neo4j import Neo4jStore
+
+        return Neo4jStore.from_settings(settings)
+    from kg.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.embedded_path)
+
+
+__all__ = ["Store", "StoreError", "open_store"]

@@ -1,0 +1,84 @@
+"""The Store protocol: what every store can do, write side and read side.
+
+Rows cross this boundary as plain dicts (``Node.to_dict()``, ``Edge.to_dict()``,
+``Evidence.to_dict()``), so the query layer never sees a driver type.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, Protocol, Sequence
+
+from kg.model import Edge, Evidence, Node, Provenance
+
+
+class StoreError(RuntimeError):
+    """A store cannot be reached or refused an operation; the message says what to do."""
+
+
+class Store(Protocol):
+    name: str
+
+    # -- write side ----------------------------------------------------------------
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge], evidence: Sequence[Evidence]) -> None:
+        """Merge records; all or nothing per call. Evidence accumulates on its edge."""
+
+    def set_edge_props(self, props: dict[str, dict[str, Any]]) -> None:
+        """Set computed properties (belief, contested, n_papers) on edges by key."""
+
+    def record_provenance(self, prov: Provenance, counts: dict[str, int], params: dict[str, Any]) -> None:
+        """Record a source load, last, so an interrupted load is visible."""
+
+    def clear(self) -> None: ...
+
+    def flush(self) -> None:
+        """Persist pending changes (no-op for servers)."""
+
+    # -- read side -----------------------------------------------------------------
+    def node(self, node_id: str) -> dict[str, Any] | None: ...
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
+
+    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Nodes whose id, name or synonym matches ``text``: exact first, then prefix, then substring."""
+
+    def edges_of(self, ids: Iterable[str], direction: str = "out") -> list[dict[str, Any]]:
+        """Edges leaving (``out``), entering (``in``) or touching (``both``) the given nodes."""
+
+    def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def degrees(self, ids: Iterable[str]) -> dict[str, int]: ...
+
+    def iter_nodes(self) -> Iterator[dict[str, Any]]: ...
+
+    def iter_edges(self) -> Iterator[dict[str, Any]]: ...
+
+    def iter_evidence(self) -> Iterator[dict[str, Any]]: ...
+
+    def provenance(self) -> list[dict[str, Any]]: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+def sort_rows(rows: list[dict[str, Any]], key: str = "key") -> list[dict[str, Any]]:
+    """Deterministic order for rows coming out of any store."""
+    return sorted(rows, key=lambda r: str(r.get(key)))
+
+
+def search_rank(text: str, row: dict[str, Any]) -> tuple[int, str] | None:
+    """Rank of ``row`` for a search: 0 exact id/name, 1 exact synonym, 2 prefix, 3 substring."""
+    t = text.strip().lower()
+    if not t:
+        return None
+    name = str(row.get("name", "")).lower()
+    rid = str(row.get("id", "")).lower()
+    syns = [str(s).lower() for s in row.get("synonyms") or ()]
+    if t in (rid, name):
+        return (0, rid)
+    if t in syns:
+        return (1, rid)
+    if name.startswith(t) or any(s.startswith(t) for s in syns):
+        return (2, rid)
+    if t in name or t in rid or any(t in s for s in syns):
+        return (3, rid)
+    return None

@@ -1,0 +1,190 @@
+"""The embedded default store: a networkx MultiDiGraph saved to one gzipped JSON file.
+
+No server. Writes go to memory and are saved atomically (temp file + rename) on ``flush``.
+
+>>> import tempfile, pathlib
+>>> from kg.model import Node, Edge
+>>> s = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "g.json.gz")
+>>> s.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B")], [Edge("HGNC:1", "activates", "HGNC:2", 1)], [])
+>>> s.stats()["edges"]
+1
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import networkx as nx
+
+from kg.model import Edge, Evidence, Node, Provenance
+from kg.store.base import search_rank, sort_rows
+
+FORMAT_VERSION = 1
+
+
+class EmbeddedStore:
+    name = "embedded"
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.g = nx.MultiDiGraph()
+        self._evidence: dict[str, dict[str, dict[str, Any]]] = {}
+        self._edge_index: dict[str, tuple[str, str]] = {}
+        self._prov: list[dict[str, Any]] = []
+        self._dirty = False
+        if self.path.exists():
+            self._read()
+
+    # -- persistence ---------------------------------------------------------------
+    def _read(self) -> None:
+        with gzip.open(self.path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        for n in data["nodes"]:
+            self.g.add_node(n["id"], **n)
+        for e in data["edges"]:
+            self.g.add_edge(e["subject"], e["object"], e["key"])
+            self.g.edges[e["subject"], e["object"], e["key"]].update(e)
+            self._edge_index[e["key"]] = (e["subject"], e["object"])
+        for ev in data["evidence"]:
+            self._evidence.setdefault(ev["edge_key"], {})[ev["key"]] = ev
+        self._prov = data.get("provenance", [])
+
+    def flush(self) -> None:
+        if not self._dirty and self.path.exists():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT_VERSION, "nodes": list(self.iter_nodes()), "edges": list(self.iter_edges()),
+                "evidence": list(self.iter_evidence()), "provenance": self._prov}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as fh:
+                fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._dirty = False
+
+    def close(self) -> None:
+        self.flush()
+
+    def clear(self) -> None:
+        self.g.clear()
+        self._evidence.clear()
+        self._edge_index.clear()
+        self._prov = []
+        self._dirty = True
+
+    # -- write side ----------------------------------------------------------------
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge], evidence: Sequence[Evidence]) -> None:
+        node_rows = [n.to_dict() for n in nodes]
+        edge_rows = [e.to_dict() for e in edges]
+        ev_rows = [v.to_dict() for v in evidence]
+        known = set(self.g.nodes) | {r["id"] for r in node_rows}
+        for r in edge_rows:  # check everything before touching the graph: all or nothing
+            for end in (r["subject"], r["object"]):
+                if end not in known:
+                    raise ValueError(f"edge {r['subject']} {r['predicate']} {r['object']}: unknown node {end}")
+        edge_keys = set(self._edge_index) | {r["key"] for r in edge_rows}
+        for v in ev_rows:
+            if v["edge_key"] not in edge_keys:
+                raise ValueError(f"evidence {v['key']} points at unknown edge {v['edge_key']}")
+        for r in node_rows:
+            if r["id"] in self.g:
+                merged = dict(self.g.nodes[r["id"]])
+                merged.update({k: v for k, v in r.items() if v not in (None, "", [])})
+                merged["synonyms"] = sorted(set(self.g.nodes[r["id"]].get("synonyms", [])) | set(r["synonyms"]))
+                merged["xrefs"] = sorted(set(self.g.nodes[r["id"]].get("xrefs", [])) | set(r["xrefs"]))
+                self.g.nodes[r["id"]].update(merged)
+            else:
+                self.g.add_node(r["id"], **r)
+        for r in edge_rows:
+            if r["key"] in self._edge_index:
+                self.g.edges[r["subject"], r["object"], r["key"]].update(r)
+            else:
+                r.setdefault("belief", None)
+                self.g.add_edge(r["subject"], r["object"], r["key"])
+                self.g.edges[r["subject"], r["object"], r["key"]].update(r)
+                self._edge_index[r["key"]] = (r["subject"], r["object"])
+        for v in ev_rows:
+            self._evidence.setdefault(v["edge_key"], {})[v["key"]] = v
+        for k in {v["edge_key"] for v in ev_rows}:
+            s, o = self._edge_index[k]
+            self.g.edges[s, o, k]["n_evidence"] = len(self._evidence[k])
+        self._dirty = True
+
+    def set_edge_props(self, props: dict[str, dict[str, Any]]) -> None:
+        for k, p in props.items():
+            if k in self._edge_index:
+                s, o = self._edge_index[k]
+                self.g.edges[s, o, k].update(p)
+        self._dirty = True
+
+    def record_provenance(self, prov: Provenance, counts: dict[str, int], params: dict[str, Any]) -> None:
+        row = {**prov.to_dict(), "counts": counts, "params": params}
+        self._prov = [p for p in self._prov if (p["source"], p["version"]) != (prov.source, prov.version)] + [row]
+        self._dirty = True
+
+    # -- read side -----------------------------------------------------------------
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        return dict(self.g.nodes[node_id]) if node_id in self.g else None
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {i: dict(self.g.nodes[i]) for i in ids if i in self.g}
+
+    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        hits = []
+        for _, row in self.g.nodes(data=True):
+            r = search_rank(text, row)
+            if r is not None:
+                hits.append((r, row))
+        hits.sort(key=lambda h: (h[0][0], -self.g.degree(h[1]["id"]), h[0][1]))
+        return [dict(row) for _, row in hits[:limit]]
+
+    def edges_of(self, ids: Iterable[str], direction: str = "out") -> list[dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for i in ids:
+            if i not in self.g:
+                continue
+            if direction in ("out", "both"):
+                for _, _, d in self.g.out_edges(i, data=True):
+                    out[d["key"]] = dict(d)
+            if direction in ("in", "both"):
+                for _, _, d in self.g.in_edges(i, data=True):
+                    out[d["key"]] = dict(d)
+        return sort_rows(list(out.values()))
+
+    def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        return {k: sort_rows([dict(v) for v in self._evidence.get(k, {}).values()]) for k in edge_keys}
+
+    def degrees(self, ids: Iterable[str]) -> dict[str, int]:
+        return {i: (self.g.degree(i) if i in self.g else 0) for i in ids}
+
+    def iter_nodes(self) -> Iterator[dict[str, Any]]:
+        for i in sorted(self.g.nodes):
+            yield dict(self.g.nodes[i])
+
+    def iter_edges(self) -> Iterator[dict[str, Any]]:
+        for k in sorted(self._edge_index):
+            s, o = self._edge_index[k]
+            yield dict(self.g.edges[s, o, k])
+
+    def iter_evidence(self) -> Iterator[dict[str, Any]]:
+        for k in sorted(self._evidence):
+            for vk in sorted(self._evidence[k]):
+                yield dict(self._evidence[k][vk])
+
+    def provenance(self) -> list[dict[str, Any]]:
+        return sorted((dict(p) for p in self._prov), key=lambda p: (p["source"], p["version"]))
+
+    def stats(self) -> dict[str, Any]:
+        by_cat = Counter(d.get("category") for _, d in self.g.nodes(data=True))
+        by_pred = Counter(d.get("predicate") for _, _, d in self.g.edges(data=True))
+        return {"nodes": self.g.number_of_nodes(), "edges": self.g.number_of_edges(),
+                "evidence": sum(len(v) for v in self._evidence.values()),
+                "by_category": dict(sorted(by_cat.items())), "by_predicate": dict(sorted(by_pred.items()))}

@@ -1,0 +1,139 @@
+package kg.neo4jlocal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Runs an embedded Neo4j Community server with only the Bolt connector, bound to 127.0.0.1.
+ *
+ * <p>Usage: {@code java -jar neo4j-local.jar HOME BOLT_PORT}
+ *
+ * <p>Authentication is on. On the first start in HOME the password of user {@code neo4j} is set from
+ * the environment variable {@code NEO4J_PASSWORD} (at least 8 characters) and a marker file is
+ * written; later starts leave the stored password alone and do not need the variable.
+ *
+ * <p>Prints {@code neo4j-local: READY bolt://127.0.0.1:PORT} on stdout once the server accepts
+ * authenticated connections; shuts down cleanly on SIGTERM/SIGINT (shutdown hook).
+ */
+public final class Main {
+    /** Marker written (under HOME) once the initial password has been set. */
+    static final String PASSWORD_MARKER = "kg-neo4j-local.password-initialized";
+    static final String INITIAL_USER = "neo4j";
+    static final int MIN_PASSWORD_LENGTH = 8;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: java -jar neo4j-local.jar HOME BOLT_PORT   (env NEO4J_PASSWORD: initial password)");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath().normalize();
+        int port;
+        try {
+            port = Integer.parseInt(args[1]);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            System.err.println("neo4j-local: invalid bolt port: " + args[1]);
+            System.exit(2);
+        }
+
+        Path marker = home.resolve(PASSWORD_MARKER);
+        boolean firstStart = !Files.exists(marker);
+        String password = System.getenv("NEO4J_PASSWORD");
+        if (firstStart && (password == null || password.length() < MIN_PASSWORD_LENGTH)) {
+            System.err.println("neo4j-local: first start in " + home + " needs the initial password in env NEO4J_PASSWORD"
+                    + " (at least " + MIN_PASSWORD_LENGTH + " characters)");
+            System.exit(2);
+        }
+
+        DatabaseManagementService dbms;
+        try {
+            Files.createDirectories(home);
+            dbms = new DatabaseManagementServiceBuilder(home)
+                    .setConfig(BoltConnector.enabled, true)
+                    .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                    .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                    .setConfig(HttpConnector.enabled, false)
+                    .setConfig(HttpsConnector.enabled, false)
+                    .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                    .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                    .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                    // Databases are already checkpointed and closed when Bolt stops: skip netty's
+                    // default 5 s quiet period (x2) so SIGTERM returns in about a second.
+                    .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+                    .build();
+        } catch (Throwable t) {
+            System.err.println("neo4j-local: failed to start Neo4j in " + home + " on 127.0.0.1:" + port + ": " + t);
+            t.printStackTrace();
+            System.exit(1);
+            return;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        final DatabaseManagementService service = dbms;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("neo4j-local: shutting down");
+            System.out.flush();
+            try {
+                service.shutdown();
+            } finally {
+                System.out.println("neo4j-local: stopped");
+                System.out.flush();
+                stopped.countDown();
+            }
+        }, "neo4j-local-shutdown"));
+
+        if (firstStart) {
+            try {
+                // Embedded transactions run with full rights; Community supports ALTER USER.
+                dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "ALTER USER " + INITIAL_USER + " SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+                writeMarker(marker);
+            } catch (Throwable t) {
+                System.err.println("neo4j-local: could not set the initial password: " + t);
+                t.printStackTrace();
+                System.exit(1);
+            }
+            System.out.println("neo4j-local: initial password set for user " + INITIAL_USER);
+        }
+
+        System.out.println("neo4j-local: Neo4j " + neo4jVersion() + ", home " + home);
+        System.out.println("neo4j-local: READY bolt://127.0.0.1:" + port);
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void writeMarker(Path marker) throws IOException {
+        Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
+        Files.writeString(tmp, "initial password set\n", StandardCharsets.UTF_8);
+        Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String neo4jVersion() {
+        Package p = DatabaseManagementService.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "5.26" : v;
+    }
+}
