@@ -1,0 +1,48 @@
+"""Store fixtures: the same tests run on the embedded store and on the real Neo4j.
+
+Neo4j Community has one user database, shared by every test: never use ``any_store``
+(which empties it) and ``built_store`` in the same test module.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kg.settings import Settings
+
+STORES = ["embedded", "neo4j"]
+
+
+def make_store(kind: str, tmp_path, request):
+    """An EMPTY store of ``kind``; Neo4j comes from the session's real server (never mocked)."""
+    if kind == "embedded":
+        from kg.store.embedded import EmbeddedStore
+
+        return EmbeddedStore(tmp_path / "graph.json.gz")
+    server = request.getfixturevalue("neo4j_server")
+    from kg.store.neo4j import Neo4jStore
+
+    s = Settings(home=tmp_path, store="neo4j", neo4j_uri=server["uri"], neo4j_user=server["user"],
+                 neo4j_password=server["password"], neo4j_database=server["database"])
+    store = Neo4jStore.from_settings(s)
+    store.clear()
+    return store
+
+
+@pytest.fixture(params=STORES)
+def any_store(request, tmp_path):
+    """An empty store, once per kind: use it for every test that must hold on both stores."""
+    store = make_store(request.param, tmp_path, request)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module", params=STORES)
+def built_store(request, tmp_path_factory):
+    """A store of each kind holding the default (shipped) build; module-scoped, read-only use."""
+    from kg.build import collect
+    from kg.load import load
+
+    store = make_store(request.param, tmp_path_factory.mktemp(f"built-{request.param}"), request)
+    load(store, collect())
+    yield store
+    store.close()
