@@ -1,0 +1,1 @@
+"""Source adapters: files and HTTP payloads -> records with provenance and a reconciling report."""

@@ -1,0 +1,1 @@
+"""The knowledge graph: records, loader, stores, queries and the `kg` command."""
