@@ -16,7 +16,7 @@ app = typer.Typer(help="Knowledge graph of lumbar disc herniation resorption mec
                   no_args_is_help=True, add_completion=False)
 neo4j_app = typer.Typer(help="Run a local Neo4j 5.26 (Java 17 + Maven) on 127.0.0.1.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the terminal width
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -142,6 +142,9 @@ def paths(source: str, target: str,
           hub_limit: Optional[int] = typer.Option(None, "--hub-limit"),
           undirected: bool = typer.Option(False, "--undirected"),
           timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds before the search is cut."),
+          pvalue: int = typer.Option(0, "--pvalue", metavar="N",
+                                     help="p-value per path type against N degree-preserving permutations."),
+          seed: int = typer.Option(0, "--seed", help="Seed of the permutations."),
           as_json: bool = typer.Option(False, "--json"), markdown: bool = typer.Option(False, "--markdown")) -> None:
     """Ranked, signed, cited mechanism paths from SOURCE to TARGET (ids, symbols, names or modules)."""
     from kg.explain import explain, to_markdown
@@ -152,7 +155,8 @@ def paths(source: str, target: str,
     store = open_store_or_fail(s)
     try:
         q = PathQuery(source, target, max_hops, k, expect, tuple(predicate), min_belief, tuple(species),
-                      tuple(design), tuple(source_filter), tuple(exclude), hub_limit, undirected, timeout)
+                      tuple(design), tuple(source_filter), tuple(exclude), hub_limit, undirected, timeout,
+                      permutations=pvalue, seed=seed)
         answer = explain(store, find_paths(store, q))
     except (EntityNotFound, PathQueryError) as exc:
         fail(str(exc))
