@@ -1,0 +1,153 @@
+"""Each spaCy component on small texts, then the composed pipeline."""
+from __future__ import annotations
+
+import spacy
+
+from ingest.nlp.abbreviations import find_abbreviations
+from ingest.nlp.dictionaries import canonical, gene_dictionary, lexicon_terms
+from ingest.nlp.pipeline import DEFAULT_CONFIG, build_pipeline, default_pipeline
+
+
+def _sents(text: str) -> list[str]:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("bio_sentences")
+    return [s.text.strip() for s in nlp(text).sents]
+
+
+def test_sentences_survive_abbreviations_decimals_and_dotted_names():
+    text = ("Smith et al. found that TNF (Fig. 2) rose, i.e. by 1.3-fold at 1.3 MPa vs. controls. "
+            "Nkx2.5 was expressed, e.g. in NP cells. A new sentence starts here.")
+    assert _sents(text) == [
+        "Smith et al. found that TNF (Fig. 2) rose, i.e. by 1.3-fold at 1.3 MPa vs. controls.",
+        "Nkx2.5 was expressed, e.g. in NP cells.",
+        "A new sentence starts here.",
+    ]
+
+
+def test_newline_ends_a_sentence():
+    assert _sents("A title without period\nBACKGROUND: Text here.") == ["A title without period",
+                                                                         "BACKGROUND: Text here."]
+
+
+def test_schwartz_hearst_abbreviations():
+    found = find_abbreviations("Levels of matrix metalloproteinase-3 (MMP-3) in the nucleus pulposus (NP) "
+                               "were measured (p < 0.05).")
+    assert found["MMP-3"][0] == "matrix metalloproteinase-3"
+    assert found["NP"][0] == "nucleus pulposus"
+    assert "p < 0.05" not in found
+
+
+def test_gene_dictionary_symbols_are_case_sensitive_and_filtered():
+    d = gene_dictionary()
+    assert d.lookup("MMP-3") == "HGNC:7173"
+    assert d.lookup("TGF-β1") == d.lookup("TGFB1") == "HGNC:11766"
+    assert d.lookup("Mmp13") == "HGNC:7159"  # rodent spelling
+    for word in ("cat", "CAT", "SET", "IMPACT", "II", "MAX", "REST", "AIM", "p"):
+        assert d.lookup(word) is None, word
+    assert canonical("IL-1beta") == "IL1B"
+
+
+def test_lexicon_ids_are_go_or_slug():
+    terms = lexicon_terms()
+    assert terms["apoptosis"].id == "GO:0006915"
+    assert terms["static compression"].id == "KG:static_compression"
+    assert terms["unloading"].category == "mechanical_stimulus"
+    assert all(t.id.startswith(("GO:", "KG:")) for t in terms.values())
+
+
+def _ents(text: str) -> list[tuple[str, str, str]]:
+    return [(e.text, e.label_, e.kb_id_) for e in default_pipeline()(text).ents]
+
+
+def test_ner_filters_abbreviation_of_tissue_and_p_values():
+    ents = _ents("Cells of the nucleus pulposus (NP) expressed TNF (p < 0.05) and CAT activity.")
+    texts = [e[0] for e in ents]
+    assert "NP" not in texts and "p" not in texts and "CAT" not in texts
+    assert ("TNF", "gene", "HGNC:11892") in ents
+    assert ("nucleus pulposus", "tissue", "KG:nucleus_pulposus") in ents
+
+
+def test_ner_full_gene_names_and_longest_span_wins():
+    ents = _ents("Matrix metalloproteinase-3 and tumor necrosis factor rose under static compression.")
+    assert ("Matrix metalloproteinase-3", "gene", "HGNC:7173") in ents
+    assert ("tumor necrosis factor", "gene", "HGNC:11892") in ents
+    assert ("static compression", "mechanical_stimulus", "KG:static_compression") in ents
+
+
+def _rels(text: str):
+    return [(r.subject.text, r.predicate, r.object.text, r.sign, r.flags) for r in default_pipeline()(text)._.relations]
+
+
+def test_relation_direction_sign_and_passive():
+    assert _rels("TNF increased MMP3 expression.") == [("TNF", "increases", "MMP3", 1, [])]
+    assert _rels("MMP3 was induced by TNF.") == [("TNF", "increases", "MMP3", 1, [])]
+    assert _rels("IL10 suppressed TNF.") == [("IL10", "inhibits", "TNF", -1, [])]
+    assert _rels("MMP13 degrades COL2A1.") == [("MMP13", "degrades", "COL2A1", -1, [])]
+    rels = _rels("Static compression up-regulated MMP3 and MMP13 and induced apoptosis.")
+    assert [(r[0], r[1], r[2]) for r in rels] == [
+        ("Static compression", "upregulates_expression", "MMP3"),
+        ("Static compression", "upregulates_expression", "MMP13"),
+        ("Static compression", "increases", "apoptosis")]
+
+
+def test_relation_needs_both_entities_in_one_sentence():
+    assert _rels("TNF was high. It increased MMP3.") == []
+
+
+def test_negation_and_hedging_flags():
+    assert _rels("TNF did not increase MMP3.")[0][4] == ["negated"]
+    assert _rels("IL1B may induce MMP13.")[0][4] == ["hedged"]
+    assert _rels("These data suggest that IL1B does not induce MMP13.")[0][4] == ["negated", "hedged"]
+
+
+def test_binding_as_modifier_is_not_a_relation():
+    assert _rels("PDCD1LG2 acts as an RNA binding protein for BRCA1.") == []
+    assert [r[1] for r in _rels("ITGA5 binds to FN1.")] == ["binds"]
+
+
+def test_pipeline_is_composed_from_config():
+    nlp = build_pipeline([c for c in DEFAULT_CONFIG if c[0] != "negation_hedging"])
+    assert "negation_hedging" not in nlp.pipe_names
+    doc = nlp("TNF did not increase MMP3.")
+    assert doc._.relations[0].flags == []  # the cue component is what sets the flag
+
+
+def test_tokenizer_round_trips_text_and_keeps_decimals():
+    from ingest.nlp.tokenizer import BioTokenizer
+
+    tok = BioTokenizer(spacy.blank("en").vocab)
+    for text in ("IL-1β-induced MMP-3 at 1.3 MPa\nNext", "  two  spaces\n\n end ", "", "x"):
+        assert tok(text).text == text
+    assert [t.text for t in tok("1.3 MPa, p<0.05")] == ["1.3", "MPa", ",", "p", "<", "0.05"]
+
+
+def test_gene_spans_greek_suffix_sets_ions_and_receptors():
+    ents = _ents("Tumor necrosis factor-alpha, ERK1/2, Ca2+ influx, VEGF receptor 2 and NRG-1 beta.")
+    texts = {e[0]: e[2] for e in ents}
+    assert texts["Tumor necrosis factor-alpha"] == "HGNC:11892"
+    assert texts["ERK1/2"] == "HGNC:6877"  # the set, named by its first member (MAPK3)
+    assert "NRG-1 beta" in texts
+    assert not any(t.startswith("Ca2") for t in texts)
+    assert "VEGF" not in texts  # "VEGF receptor 2" is the receptor, not the ligand
+
+
+def test_abbreviation_of_a_disease_is_not_a_gene():
+    ents = _ents("Patients with hepatocellular carcinoma (HCC) and coronary artery disease (CAD) had high TNF.")
+    assert [e[0] for e in ents if e[1] == "gene"] == ["TNF"]
+
+
+def test_perturbation_flips_the_sign():
+    assert _rels("Knockdown of NOX4 reduced VEGFR2 activation.")[0][:4] == ("NOX4", "increases", "VEGFR2", 1)
+    assert _rels("NOX4 siRNA inhibited STAT3.")[0][:4] == ("NOX4", "activates", "STAT3", 1)
+
+
+def test_nominal_trigger_needs_of():
+    assert _rels("STAT3 activation in response to VEGF was high.") == []
+    assert _rels("Activation of STAT3 by VEGF was high.")[0][:3] == ("VEGF", "activates", "STAT3")
+
+
+def test_odd_punctuation_never_crashes():
+    for text in ("*5 and SLCO1B1*5, ** * -- -/- / - *- and MMP3.", "((((", "-", "α-β-γ", "\n\n\n", "A. B. C.",
+                 "x" * 5000, "TNF/" * 50):
+        doc = default_pipeline()(text)
+        assert doc.text == text

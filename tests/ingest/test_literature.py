@@ -1,0 +1,71 @@
+"""Documents -> verified, signed, cited evidence records."""
+from __future__ import annotations
+
+from ingest.literature import Document, _add_relation, LiteratureStats, records_from_articles, \
+    records_from_documents, verify_sentence
+from ingest.hgnc import default_resolver
+from ingest.nlp.model import Mention, Relation
+from ingest.pubmed import Article, parse_pubmed_files
+from ingest.records import SourceLoad, SourceReport
+from kg.model import Provenance
+from tests.helpers import shared_data
+
+TEXT = ("Compression and TNF in the disc\n"
+        "Static compression up-regulated MMP3 in rat nucleus pulposus cells in vitro. "
+        "TNF did not increase ACAN. IL1B may induce MMP13.")
+
+
+def test_evidence_carries_verified_sentence_offsets_flags_and_context():
+    res = records_from_articles([Article("123", "Compression and TNF in the disc", TEXT.split("\n", 1)[1], 2020)])
+    assert res.stats.unverified == 0 and res.stats.verified == 3
+    assert res.load.report.reconciles()
+    pub = res.load.nodes["PMID:123"]
+    assert pub.category == "publication" and pub.prop("text") == TEXT
+    by_text = {v.text: v for v in res.load.evidence.values()}
+    ev = by_text["Static compression up-regulated MMP3 in rat nucleus pulposus cells in vitro."]
+    assert verify_sentence(TEXT, ev.text, ev.offsets)
+    assert ev.citation == "PMID:123" and ev.year == 2020 and ev.extractor.startswith("ldh-nlp/")
+    ctx = dict(ev.context)
+    assert ctx["species"] == "rat" and ctx["design"] == "in_vitro"
+    assert by_text["TNF did not increase ACAN."].flags == ("negated",)
+    assert by_text["IL1B may induce MMP13."].flags == ("hedged",)
+    edge = res.load.edges[ev.edge_key]
+    assert (edge.subject, edge.predicate, edge.object, edge.sign) == (
+        "KG:static_compression", "upregulates_expression", "HGNC:7173", 1)
+    assert res.load.nodes["KG:static_compression"].category == "mechanical_stimulus"
+
+
+def test_sentence_that_does_not_verify_is_never_stored():
+    load = SourceLoad(Provenance("t", "1", "x"), SourceReport("t", "t"))
+    stats = LiteratureStats()
+    doc = Document("PMID:1", "T", "TNF increased MMP3.")
+    tnf, mmp3 = Mention("TNF", 0, 3, "HGNC:11892", "gene"), Mention("MMP3", 14, 18, "HGNC:7173", "gene")
+    _add_relation(load, stats, doc, Relation(tnf, "increases", mmp3, 1, "increased", (0, 19)),
+                  default_resolver(), "t")
+    _add_relation(load, stats, doc, Relation(tnf, "increases", mmp3, 1, "increased", (1, 25)),
+                  default_resolver(), "t")
+    assert stats.verified == 1 and stats.unverified == 1
+    assert len(load.evidence) == 1 and load.report.reconciles()
+    assert "does not verify" in load.report.rejected[0].reason
+
+
+def test_same_paper_twice_gives_one_evidence():
+    a = Article("9", "T", "TNF increased MMP3.")
+    res = records_from_articles([a, a])
+    assert len(res.load.evidence) == 1 and len(res.load.edges) == 1
+
+
+def test_real_pubmed_files_all_verify():
+    arts, _ = parse_pubmed_files(sorted((shared_data() / "pubmed").glob("*.xml*")))
+    res = records_from_articles(arts)
+    assert res.stats.relations > 50 and res.stats.unverified == 0
+    texts = {n.id: n.prop("text") for n in res.load.nodes.values() if n.category == "publication"}
+    assert all(verify_sentence(texts[v.citation], v.text, v.offsets) for v in res.load.evidence.values())
+
+
+def test_given_entities_replace_the_dictionary():
+    text = "XYZ increased MMP3."
+    res = records_from_documents([Document("PMID:5", "", text, entities=((0, 3, "HGNC:11892", "gene"),
+                                                                        (14, 18, "HGNC:7173", "gene")))])
+    edges = list(res.load.edges.values())
+    assert [(e.subject, e.object) for e in edges] == [("HGNC:11892", "HGNC:7173")]
