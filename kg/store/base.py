@@ -82,3 +82,21 @@ def search_rank(text: str, row: dict[str, Any]) -> tuple[int, str] | None:
     if t in name or t in rid or any(t in s for s in syns):
         return (3, rid)
     return None
+
+
+def merge_node_row(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """The node row a store keeps after upserting ``new`` over ``old`` (the same rule on every store).
+
+    Synonyms and xrefs are unioned (sorted); other fields are overwritten by non-empty new values.
+
+    >>> merge_node_row({"id": "X:1", "name": "a", "synonyms": ["b"], "xrefs": []},
+    ...                {"id": "X:1", "name": "", "synonyms": ["c"], "xrefs": []})["synonyms"]
+    ['b', 'c']
+    """
+    if old is None:
+        return dict(new)
+    merged = dict(old)
+    merged.update({k: v for k, v in new.items() if v not in (None, "", [])})
+    merged["synonyms"] = sorted(set(old.get("synonyms", [])) | set(new.get("synonyms", [])))
+    merged["xrefs"] = sorted(set(old.get("xrefs", [])) | set(new.get("xrefs", [])))
+    return merged

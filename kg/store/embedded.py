@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import networkx as nx
 
 from kg.model import Edge, Evidence, Node, Provenance
-from kg.store.base import search_rank, sort_rows
+from kg.store.base import merge_node_row, search_rank, sort_rows
 
 FORMAT_VERSION = 1
 
@@ -48,7 +48,7 @@ class EmbeddedStore:
             self.g.add_node(n["id"], **n)
         for e in data["edges"]:
             self.g.add_edge(e["subject"], e["object"], e["key"])
-            self.g.edges[e["subject"], e["object"], e["key"]].update(e)
+            self.g.get_edge_data(e["subject"], e["object"], e["key"]).update(e)
             self._edge_index[e["key"]] = (e["subject"], e["object"])
         for ev in data["evidence"]:
             self._evidence.setdefault(ev["edge_key"], {})[ev["key"]] = ev
@@ -85,44 +85,40 @@ class EmbeddedStore:
         node_rows = [n.to_dict() for n in nodes]
         edge_rows = [e.to_dict() for e in edges]
         ev_rows = [v.to_dict() for v in evidence]
-        known = set(self.g.nodes) | {r["id"] for r in node_rows}
+        new_ids = {r["id"] for r in node_rows}  # no copy of the whole graph per batch: loads stay linear
         for r in edge_rows:  # check everything before touching the graph: all or nothing
             for end in (r["subject"], r["object"]):
-                if end not in known:
+                if end not in self.g and end not in new_ids:
                     raise ValueError(f"edge {r['subject']} {r['predicate']} {r['object']}: unknown node {end}")
-        edge_keys = set(self._edge_index) | {r["key"] for r in edge_rows}
+        new_keys = {r["key"] for r in edge_rows}
         for v in ev_rows:
-            if v["edge_key"] not in edge_keys:
+            if v["edge_key"] not in self._edge_index and v["edge_key"] not in new_keys:
                 raise ValueError(f"evidence {v['key']} points at unknown edge {v['edge_key']}")
         for r in node_rows:
             if r["id"] in self.g:
-                merged = dict(self.g.nodes[r["id"]])
-                merged.update({k: v for k, v in r.items() if v not in (None, "", [])})
-                merged["synonyms"] = sorted(set(self.g.nodes[r["id"]].get("synonyms", [])) | set(r["synonyms"]))
-                merged["xrefs"] = sorted(set(self.g.nodes[r["id"]].get("xrefs", [])) | set(r["xrefs"]))
-                self.g.nodes[r["id"]].update(merged)
+                self.g.nodes[r["id"]].update(merge_node_row(self.g.nodes[r["id"]], r))
             else:
                 self.g.add_node(r["id"], **r)
         for r in edge_rows:
             if r["key"] in self._edge_index:
-                self.g.edges[r["subject"], r["object"], r["key"]].update(r)
+                self.g.get_edge_data(r["subject"], r["object"], r["key"]).update(r)
             else:
                 r.setdefault("belief", None)
                 self.g.add_edge(r["subject"], r["object"], r["key"])
-                self.g.edges[r["subject"], r["object"], r["key"]].update(r)
+                self.g.get_edge_data(r["subject"], r["object"], r["key"]).update(r)
                 self._edge_index[r["key"]] = (r["subject"], r["object"])
         for v in ev_rows:
             self._evidence.setdefault(v["edge_key"], {})[v["key"]] = v
         for k in {v["edge_key"] for v in ev_rows}:
             s, o = self._edge_index[k]
-            self.g.edges[s, o, k]["n_evidence"] = len(self._evidence[k])
+            self.g.get_edge_data(s, o, k)["n_evidence"] = len(self._evidence[k])
         self._dirty = True
 
     def set_edge_props(self, props: dict[str, dict[str, Any]]) -> None:
         for k, p in props.items():
             if k in self._edge_index:
                 s, o = self._edge_index[k]
-                self.g.edges[s, o, k].update(p)
+                self.g.get_edge_data(s, o, k).update(p)
         self._dirty = True
 
     def record_provenance(self, prov: Provenance, counts: dict[str, int], params: dict[str, Any]) -> None:
@@ -172,7 +168,7 @@ class EmbeddedStore:
     def iter_edges(self) -> Iterator[dict[str, Any]]:
         for k in sorted(self._edge_index):
             s, o = self._edge_index[k]
-            yield dict(self.g.edges[s, o, k])
+            yield dict(self.g.get_edge_data(s, o, k))
 
     def iter_evidence(self) -> Iterator[dict[str, Any]]:
         for k in sorted(self._evidence):
