@@ -67,22 +67,26 @@ def belief(evidence: Iterable[dict[str, Any]], cfg: dict[str, Any] | None = None
             "contested": len(signs) > 1, "signs": sorted(signs)}
 
 
+def edge_summary(evidence: list[dict[str, Any]], cfg: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The computed properties an edge carries: belief, paper count, contested flag, sources, contexts."""
+    b = belief(evidence, cfg)
+    ctx = [ev.get("context") or {} for ev in evidence]
+    return {"belief": b["belief"], "n_papers": b["n_papers"], "contested": b["contested"],
+            "n_evidence": len(evidence),
+            "sources": sorted({ev["source"] for ev in evidence}),
+            "species": sorted({c["species"] for c in ctx if c.get("species")}),
+            "designs": sorted({c.get("design", "unknown") for c in ctx})}
+
+
 def assemble(store, cfg: dict[str, Any] | None = None, progress=None) -> int:
-    """Compute belief, paper count and contested flag for every edge and write them back."""
+    """Recompute the summary of every edge from all its evidence and write it back."""
     cfg = cfg or load_belief_config()
     grouped: dict[str, list[dict[str, Any]]] = {}
     for ev in store.iter_evidence():
         grouped.setdefault(ev["edge_key"], []).append(ev)
     props = {}
     for e in store.iter_edges():
-        evs = grouped.get(e["key"], [])
-        b = belief(evs, cfg)
-        ctx = [ev.get("context") or {} for ev in evs]
-        props[e["key"]] = {"belief": b["belief"], "n_papers": b["n_papers"], "contested": b["contested"],
-                           "n_evidence": len(evs),
-                           "sources": sorted({ev["source"] for ev in evs}),
-                           "species": sorted({c["species"] for c in ctx if c.get("species")}),
-                           "designs": sorted({c.get("design", "unknown") for c in ctx})}
+        props[e["key"]] = edge_summary(grouped.get(e["key"], []), cfg)
         if progress:
             progress()
     store.set_edge_props(props)

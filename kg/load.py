@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from ingest.records import SourceLoad
-from kg.belief import assemble
-from kg.model import stable_hash
+from kg.belief import edge_summary, load_belief_config
+from kg.model import Edge, stable_hash
 
 
 class BuildError(RuntimeError):
@@ -55,6 +55,13 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
         if bad:
             shown = "\n  ".join(bad[:20])
             raise BuildError(f"--strict: {len(bad)} rejected row(s), nothing written:\n  {shown}")
+    cfg = load_belief_config()
+    # Evidence of this whole build per edge, so each edge is written once with its final belief
+    # (no read-back pass over the store afterwards).
+    build_ev: dict[str, dict[str, dict[str, Any]]] = {}
+    for sl in loads:
+        for v in sl.evidence.values():
+            build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
     for sl in loads:
         nodes = sorted(sl.nodes.values(), key=lambda n: n.id)
         edges = sorted(sl.edges.values(), key=lambda e: e.key)
@@ -68,7 +75,15 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
             by_edge.setdefault(v.edge_key, []).append(v)
         for batch in _batches(edges, batch_size):
             ev = [v for e in batch for v in by_edge.get(e.key, ())]
-            store.upsert([], batch, ev)
+            stored = store.evidence([e.key for e in batch])
+            summarised = []
+            for e in batch:
+                rows = {r["key"]: r for r in stored.get(e.key, ())}
+                rows.update(build_ev.get(e.key, {}))
+                summary = edge_summary([rows[k] for k in sorted(rows)], cfg)
+                summarised.append(Edge(e.subject, e.predicate, e.object, e.sign,
+                                       tuple(sorted({**dict(e.props), **summary}.items()))))
+            store.upsert([], summarised, ev)
             if progress:
                 progress(len(batch) + len(ev))
         report.nodes += len(nodes)
@@ -79,7 +94,6 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
                   "evidence": len(evidence)}
         store.record_provenance(sl.provenance, counts, sl.params)
         report.sources.append(sl.report.to_dict())
-    assemble(store)
     store.flush()
     return report
 
