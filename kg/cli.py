@@ -98,6 +98,12 @@ def _print_summary(report, st, s: Settings) -> None:
             out.print(f"[yellow]rejected[/] {r}")
         if len(src["rejections"]) > 20:
             out.print(f"[yellow]… and {len(src['rejections']) - 20} more rejected rows in {src['source']}[/]")
+    for src in report.sources:
+        syms = src.get("unmapped_symbols") or {}
+        if syms:
+            shown = ", ".join(f"{k} ({v})" if v > 1 else k for k, v in list(syms.items())[:30])
+            more = f" … and {len(syms) - 30} more" if len(syms) > 30 else ""
+            out.print(f"[cyan]unmapped[/] {src['source']}: {shown}{more}")
     c = Table(title=f"Graph ({s.store}): {st['nodes']} nodes, {st['edges']} edges, {st.get('evidence', 0)} evidence")
     c.add_column("category")
     c.add_column("nodes", justify="right")

@@ -50,6 +50,7 @@ def module_story(path_nodes: list[str], modules: dict[str, list[str]], source_na
 
 
 def _rank_evidence(evs: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
+    """The best ``limit`` evidence rows, one per citation: strongest design, newest, then key."""
     w = load_belief_config()["design_weight"]
     seen, out = set(), []
     for ev in sorted(evs, key=lambda v: (-w.get((v.get("context") or {}).get("design", "unknown"), 0),
@@ -65,18 +66,42 @@ def _rank_evidence(evs: list[dict[str, Any]], limit: int = 3) -> list[dict[str, 
     return out
 
 
-def cypher_for(path: Path_) -> str:
-    """Cypher that reproduces ``path`` in Neo4j Browser (ids are quoted literals)."""
+def against(ev: dict[str, Any], edge_sign: int) -> bool:
+    """True when an evidence row speaks against its edge: negated, or of the opposite sign.
+
+    >>> against({"sign": -1, "flags": []}, 1), against({"sign": 1, "flags": ["negated"]}, 1)
+    (True, True)
+    """
+    if "negated" in (ev.get("flags") or ()):
+        return True
+    s = int(ev.get("sign") or 0)
+    return bool(s and edge_sign and s != edge_sign)
+
+
+def cypher_for(path: Path_, source_edge: dict[str, Any] | None = None,
+               target_edge: dict[str, Any] | None = None) -> str:
+    """Cypher that reproduces ``path`` in Neo4j Browser (ids and keys are quoted literals).
+
+    ``source_edge``/``target_edge`` are the member_of edges that tie the end nodes to a module or
+    set endpoint; they are matched too, so the pattern returns exactly one row.
+    """
     onto = load_ontology()
-    parts, where = [], []
-    for i, nid in enumerate(path.nodes):
-        parts.append(f"(n{i}:Entity {{id: {json.dumps(nid)}}})")
-    pattern = parts[0]
+
+    def node(var: str, nid: str) -> str:
+        return f"({var}:Entity {{id: {json.dumps(nid)}}})"
+
+    def rel(var: str, e: dict[str, Any]) -> str:
+        return f"[{var}:{onto.predicates[e['predicate']].label} {{key: {json.dumps(e['key'])}}}]"
+
+    pattern = node("n0", path.nodes[0])
+    if source_edge is not None:
+        pattern = node("src", source_edge["object"]) + "<-" + rel("rs", source_edge) + "-" + pattern
     for i, e in enumerate(path.edges):
-        rel = onto.predicates[e["predicate"]].label
         forward = e["subject"] == path.nodes[i]
-        arrow = f"-[r{i}:{rel} {{key: {json.dumps(e['key'])}}}]->" if forward else f"<-[r{i}:{rel} {{key: {json.dumps(e['key'])}}}]-"
-        pattern += arrow + parts[i + 1]
+        pattern += ("-" + rel(f"r{i}", e) + "->" if forward else "<-" + rel(f"r{i}", e) + "-")
+        pattern += node(f"n{i + 1}", path.nodes[i + 1])
+    if target_edge is not None:
+        pattern += "-" + rel("rt", target_edge) + "->" + node("tgt", target_edge["object"])
     return f"MATCH p = {pattern}\nRETURN p"
 
 
@@ -91,8 +116,10 @@ def explain(store, result: PathResult, evidence_per_hop: int = 3) -> dict[str, A
     nodes = store.nodes(ids)
     modules = _modules_of(store, ids)
     keys = sorted({e["key"] for p in result.paths for e in p.edges})
-    member_edges = {**result.source.membership_edges, **result.target.membership_edges}
-    keys += sorted({e["key"] for e in member_edges.values()})
+    # a node can be a member of both end modules: keep both membership edges' evidence
+    ends = {p.nodes[0] for p in result.paths}, {p.nodes[-1] for p in result.paths}
+    keys += sorted({e["key"] for end, side in zip(ends, (result.source, result.target))
+                    for n, e in side.membership_edges.items() if n in end})
     evidence = store.evidence(keys)
     out_paths = []
     for rank, p in enumerate(result.paths, start=1):
@@ -119,7 +146,10 @@ def explain(store, result: PathResult, evidence_per_hop: int = 3) -> dict[str, A
             "summary": " → ".join(names),
             "nodes": [_node_row(nodes, n, modules) for n in p.nodes],
             "edges": [h for h in hops if h is not None],
-            "cypher": cypher_for(p),
+            "cypher": cypher_for(p, result.source.membership_edges.get(p.nodes[0]),
+                                 result.target.membership_edges.get(p.nodes[-1])),
+            "metapath": p.metapath,
+            "p_value": p.p_value,
         })
     return {
         "graph_version": graph_version(store),
@@ -131,6 +161,8 @@ def explain(store, result: PathResult, evidence_per_hop: int = 3) -> dict[str, A
         "truncated_reason": result.reason,
         "n_candidates": result.n_candidates,
         "paths": out_paths,
+        "notes": list(result.notes),
+        "n_permutations": result.n_permutations,
     }
 
 
@@ -143,12 +175,16 @@ def _node_row(nodes, nid, modules) -> dict[str, Any]:
 def _hop(nodes, e, frm, to, evidence, limit) -> dict[str, Any]:
     sname = nodes.get(e["subject"], {}).get("name", e["subject"])
     oname = nodes.get(e["object"], {}).get("name", e["object"])
+    evs, sign = evidence.get(e["key"], []), int(e.get("sign") or 0)
     return {"key": e["key"], "subject": e["subject"], "predicate": e["predicate"], "object": e["object"],
             "subject_name": sname, "object_name": oname, "reversed": e["subject"] != frm,
-            "sign": int(e.get("sign") or 0), "belief": e.get("belief"), "contested": bool(e.get("contested")),
+            "sign": sign, "belief": e.get("belief"), "contested": bool(e.get("contested")),
             "n_papers": e.get("n_papers"), "sources": e.get("sources") or [],
             "sentence": hop_sentence(sname, e["predicate"], oname),
-            "evidence": _rank_evidence(evidence.get(e["key"], []), limit)}
+            "evidence": _rank_evidence(evidence.get(e["key"], []), limit),
+            # both sides of a contested edge: what supports its sign, what speaks against it
+            "evidence_for": _rank_evidence([v for v in evs if not against(v, sign)], limit),
+            "evidence_against": _rank_evidence([v for v in evs if against(v, sign)], limit)}
 
 
 def _membership_hop(store, nodes, endpoint, member_id, side, evidence, limit) -> dict[str, Any] | None:
@@ -171,16 +207,25 @@ def to_markdown(answer: dict[str, Any]) -> str:
              + (f" · **cut:** {answer['truncated_reason']}" if answer["truncated"] else ""), ""]
     if not answer["paths"]:
         lines.append("No path found within the limits.")
+    lines += [f"> {n}" for n in answer.get("notes") or []]
     for p in answer["paths"]:
         cons = {True: "consistent", False: "inconsistent", None: "no expectation"}[p["consistent"]]
         lines += [f"## {p['rank']}. {p['summary']}",
                   f"score {p['score']:.4f} (belief product {p['score_parts']['belief_product']:.3f}, "
                   f"hub damping {p['score_parts']['dwpc_damping']:.3f}) · sign {SIGN_WORD[p['sign']]} · {cons}",
-                  f"*{p['story']}*", ""]
+                  f"*{p['story']}*"]
+        if p.get("p_value") is not None:
+            lines.append(f"path type `{p['metapath']}` · p = {p['p_value']:.3g} "
+                         f"({answer['n_permutations']} degree-preserving permutations)")
+        lines.append("")
         for h in p["edges"]:
             flag = " ⚠ contested" if h["contested"] else ""
             lines.append(f"- {h['sentence']} (sign {SIGN_WORD[h['sign']]}, belief {h['belief']}){flag}")
-            for ev in h["evidence"]:
-                lines.append(f"  - {ev['citation']}: “{ev['text']}” [{ev['context'].get('design', '')}]")
+            shown = [("", h["evidence"])]
+            if h["contested"]:
+                shown = [("for: ", h["evidence_for"]), ("against: ", h["evidence_against"])]
+            for side, evs in shown:
+                for ev in evs:
+                    lines.append(f"  - {side}{ev['citation']}: “{ev['text']}” [{ev['context'].get('design', '')}]")
         lines += ["", "```cypher", p["cypher"], "```", ""]
     return "\n".join(lines)

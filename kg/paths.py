@@ -1,17 +1,32 @@
 """Mechanism path search: ranked, signed, evidence-weighted paths between entities or modules.
 
-Candidates are enumerated over the Store protocol (``edges_of``) and ranked in Python,
-so Neo4j and the embedded store give identical answers by construction.
+Candidates are enumerated over the Store protocol (``edges_of``, ``degrees``) and ranked in
+Python, so Neo4j and the embedded store give identical answers by construction.
+
+Search: a bidirectional breadth-first sweep fetches adjacency one *level* at a time (one
+``edges_of`` call per level, always expanding the smaller frontier) until forward + backward
+levels cover ``max_hops``; then a depth-first walk enumerates every simple path that can still
+reach the target in time. No store round trip happens inside the walk.
 
 Cost of a path = sum over hops of -log(belief) + hub_weight * sum over inner nodes of
 w * log(degree) (Hetionet's degree-weighted path count, w = 0.5). Score = exp(-cost).
+Sign = product of edge signs and of the membership signs of both endpoints.
 
->>> # find_paths(store, "Decompression", "NP resorption", expect="increases").paths[0].sign
+>>> from kg.store.embedded import EmbeddedStore
+>>> from kg.model import Node, Edge
+>>> s = EmbeddedStore("/nonexistent/g.json.gz")
+>>> s.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B"), Node("HGNC:3", "gene", "C")],
+...          [Edge("HGNC:1", "activates", "HGNC:2", 1), Edge("HGNC:2", "inhibits", "HGNC:3", -1)], [])
+>>> s.set_edge_props({e["key"]: {"belief": 0.9} for e in s.iter_edges()})
+>>> res = find_paths(s, "A", "C", expect="decreases")
+>>> [p.nodes for p in res.paths], res.paths[0].sign, res.paths[0].consistent
+([['HGNC:1', 'HGNC:2', 'HGNC:3']], -1, True)
 """
 from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,12 +34,14 @@ from typing import Any, Iterable
 
 import yaml
 
-from kg.resolve import Endpoint, resolve_entity
+from kg.model import STUDY_DESIGNS
+from kg.resolve import Endpoint, EntityNotFound, resolve_entity
 from ontology import load_ontology
 
 CONFIG = Path(__file__).parent / "config" / "paths.yaml"
 EXPECT = {"increases": 1, "activates": 1, "promotes": 1, "+": 1, "+1": 1, "positive": 1,
           "decreases": -1, "inhibits": -1, "-": -1, "-1": -1, "negative": -1}
+MAX_HOPS_RANGE = (1, 6)
 
 
 class PathQueryError(ValueError):
@@ -53,6 +70,8 @@ class PathQuery:
     undirected: bool = False              # walk association edges both ways
     time_limit_s: float | None = None
     max_results: int | None = None
+    permutations: int = 0                 # > 0: p-value per metapath against XSwap permutations
+    seed: int = 0                         # seed of the permutations
 
 
 @dataclass
@@ -67,8 +86,11 @@ class Path_:
     sign: int = 0
     consistent: bool | None = None
     score: float = 0.0
+    metapath: str = ""
+    p_value: float | None = None
 
     def sort_key(self) -> tuple:
+        """Consistent first, then best score, fewer hops, then stable ids (deterministic ties)."""
         rank = {True: 0, None: 1, False: 2}[self.consistent]
         return (rank, -round(self.score, 12), len(self.edges), tuple(self.nodes), tuple(e["key"] for e in self.edges))
 
@@ -84,33 +106,51 @@ class PathResult:
     n_candidates: int = 0
     elapsed_s: float = 0.0
     degrees: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    n_permutations: int = 0
+
+
+FILTERS = ("predicates", "min_belief", "species", "designs", "sources")
+
+
+def filters_removing(q: PathQuery, e: dict[str, Any]) -> list[str]:
+    """Names of the query filters that remove edge row ``e`` (empty list = the edge is kept).
+
+    >>> filters_removing(PathQuery("A", "B", min_belief=0.5), {"predicate": "activates", "belief": 0.2})
+    ['min_belief']
+    """
+    out = []
+    if q.predicates and e["predicate"] not in q.predicates:
+        out.append("predicates")
+    if q.min_belief and (e.get("belief") or 0.0) < q.min_belief:
+        out.append("min_belief")
+    if q.species and not set(q.species) & set(e.get("species") or ()):
+        out.append("species")
+    if q.designs and not set(q.designs) & set(e.get("designs") or ()):
+        out.append("designs")
+    if q.sources and not set(q.sources) & set(e.get("sources") or ()):
+        out.append("sources")
+    return out
 
 
 class _Adjacency:
-    """Edges fetched lazily from a store, per node, with the query's filters applied."""
+    """Walkable steps learnt from the store level by level, with the query's filters applied.
 
-    def __init__(self, store, q: PathQuery, cfg: dict[str, Any], excluded: set[str]):
-        self.store, self.q, self.cfg, self.excluded = store, q, cfg, excluded
+    ``steps[u]`` lists ``(v, edge, sign)`` for every kept edge row seen so far that lets the
+    walk go from ``u`` to ``v``; it is complete for every node in ``fetched``.
+    """
+
+    def __init__(self, store, q: PathQuery, cfg: dict[str, Any]):
+        self.store, self.q, self.cfg = store, q, cfg
         self.onto = load_ontology()
-        self.out: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
-        self.inn: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
+        self.fetched: set[str] = set()
+        self.steps: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
+        self.back: dict[str, list[str]] = {}     # v -> nodes u with a step u -> v
         self.categories: dict[str, str] = {}
-
-    def _keep(self, e: dict[str, Any]) -> bool:
-        q = self.q
-        if e["predicate"] in self.cfg["set_predicates"]:
-            return self.categories.get(e["object"]) in self.cfg["walkable_groups"]
-        if q.predicates and e["predicate"] not in q.predicates:
-            return False
-        if (e.get("belief") or 0.0) < q.min_belief:
-            return False
-        if q.species and not set(q.species) & set(e.get("species") or ()):
-            return False
-        if q.designs and not set(q.designs) & set(e.get("designs") or ()):
-            return False
-        if q.sources and not set(q.sources) & set(e.get("sources") or ()):
-            return False
-        return True
+        self.seen_keys: set[str] = set()
+        self.n_rows = 0                          # mechanism edges examined (set edges excluded)
+        self.removed: Counter = Counter()        # filter name -> edges it removed
+        self.n_queries = 0
 
     def _both_ways(self, e: dict[str, Any]) -> bool:
         if e["predicate"] in self.cfg["set_predicates"]:
@@ -118,41 +158,53 @@ class _Adjacency:
         pred = self.onto.predicates.get(e["predicate"])
         return self.q.undirected and pred is not None and not pred.directed
 
-    def _fetch(self, ids: Iterable[str], direction: str) -> None:
-        cache = self.out if direction == "out" else self.inn
-        todo = sorted({i for i in ids if i not in cache})
+    def fetch(self, ids: Iterable[str]) -> None:
+        """One store call: every edge touching ``ids``; afterwards their steps are complete."""
+        todo = sorted({i for i in ids if i not in self.fetched})
         if not todo:
             return
         rows = self.store.edges_of(todo, "both")
-        ends = {r["subject"] for r in rows} | {r["object"] for r in rows}
-        missing = [n for n in ends if n not in self.categories]
-        if missing:
-            for nid, n in self.store.nodes(missing).items():
-                self.categories[nid] = n.get("category", "")
-        for i in todo:
-            cache[i] = []
+        self.n_queries += 1
+        self.fetched.update(todo)
+        # only set edges need an end's category now (is the group walkable?); path nodes get theirs later
+        self.categorise(r["object"] for r in rows if r["predicate"] in self.cfg["set_predicates"])
+        touched = set()
         for e in rows:
-            if not self._keep(e):
+            if e["key"] in self.seen_keys:
                 continue
-            s, o, sign = e["subject"], e["object"], int(e.get("sign") or 0)
-            if direction == "out":
-                if s in cache:
-                    cache[s].append((o, e, sign))
-                if self._both_ways(e) and o in cache:
-                    cache[o].append((s, e, sign))
+            self.seen_keys.add(e["key"])
+            if e["predicate"] in self.cfg["set_predicates"]:
+                if self.categories.get(e["object"]) not in self.cfg["walkable_groups"]:
+                    continue
             else:
-                if o in cache:
-                    cache[o].append((s, e, sign))
-                if self._both_ways(e) and s in cache:
-                    cache[s].append((o, e, sign))
-        for i in todo:
-            cache[i].sort(key=lambda t: (t[0], t[1]["key"]))
+                self.n_rows += 1
+                why = filters_removing(self.q, e)
+                if why:
+                    self.removed.update(why)
+                    continue
+            s, o, sign = e["subject"], e["object"], int(e.get("sign") or 0)
+            self._add(s, o, e, sign, touched)
+            if self._both_ways(e):
+                self._add(o, s, e, sign, touched)
+        for u in touched:
+            self.steps[u].sort(key=lambda t: (t[0], t[1]["key"]))
 
-    def neighbours(self, ids: Iterable[str], direction: str) -> dict[str, list]:
-        ids = list(ids)
-        self._fetch(ids, direction)
-        cache = self.out if direction == "out" else self.inn
-        return {i: cache[i] for i in ids}
+    def categorise(self, ids: Iterable[str]) -> None:
+        """Learn the categories of ``ids`` (one store call for the unknown ones)."""
+        missing = sorted({n for n in ids if n not in self.categories})
+        if missing:
+            self.n_queries += 1
+            found = self.store.nodes(missing)
+            for n in missing:
+                self.categories[n] = found.get(n, {}).get("category", "")
+
+    def _add(self, u: str, v: str, e: dict[str, Any], sign: int, touched: set[str]) -> None:
+        self.steps.setdefault(u, []).append((v, e, sign))
+        self.back.setdefault(v, []).append(u)
+        touched.add(u)
+
+    def out(self, u: str) -> list[tuple[str, dict[str, Any], int]]:
+        return self.steps.get(u, [])
 
 
 def _excluded_ids(store, names: Iterable[str]) -> set[str]:
@@ -160,24 +212,39 @@ def _excluded_ids(store, names: Iterable[str]) -> set[str]:
     for n in names:
         try:
             out.add(resolve_entity(store, n).id)
-        except LookupError:
-            out.add(n)
+        except EntityNotFound as exc:
+            raise EntityNotFound(f"{n} (in exclude)", exc.suggestions) from None
     return out
 
 
 def validate(q: PathQuery) -> None:
-    if not 1 <= q.max_hops <= 6:
-        raise PathQueryError(f"max_hops must be between 1 and 6, not {q.max_hops}")
-    if not 1 <= q.k <= 50:
-        raise PathQueryError(f"k must be between 1 and 50, not {q.k}")
+    """Raise :class:`PathQueryError` naming the bad option; filters that can never match fail here."""
+    lo, hi = MAX_HOPS_RANGE
+    cfg = load_path_config()
+    if not isinstance(q.max_hops, int) or not lo <= q.max_hops <= hi:
+        raise PathQueryError(f"max_hops must be between {lo} and {hi}, not {q.max_hops}")
+    if not isinstance(q.k, int) or not 1 <= q.k <= cfg["max_results"]:
+        raise PathQueryError(f"k must be between 1 and {cfg['max_results']}, not {q.k}")
     if not 0.0 <= q.min_belief < 1.0:
-        raise PathQueryError(f"min_belief must be in [0, 1), not {q.min_belief}")
+        raise PathQueryError(f"min_belief must be in [0, 1) — belief never reaches 1 — not {q.min_belief}")
     if q.expect is not None and q.expect.lower() not in EXPECT:
         raise PathQueryError(f"expected effect {q.expect!r} not understood (use increases or decreases)")
     onto = load_ontology()
     bad = [p for p in q.predicates if p not in onto.predicates]
     if bad:
         raise PathQueryError(f"unknown predicate(s) {bad}; allowed: {', '.join(sorted(onto.predicates))}")
+    walk_only = [p for p in q.predicates if p in cfg["set_predicates"]]
+    if walk_only and len(walk_only) == len(q.predicates):
+        raise PathQueryError(f"predicate filter {walk_only} keeps only set edges, which are never a mechanism hop")
+    bad = [d for d in q.designs if d not in STUDY_DESIGNS]
+    if bad:
+        raise PathQueryError(f"unknown design(s) {bad}; allowed: {', '.join(STUDY_DESIGNS)}")
+    if q.time_limit_s is not None and not q.time_limit_s > 0:
+        raise PathQueryError(f"time limit must be positive, not {q.time_limit_s}")
+    if q.hub_limit is not None and q.hub_limit < 1:
+        raise PathQueryError(f"hub_limit must be at least 1, not {q.hub_limit}")
+    if not 0 <= q.permutations <= cfg["max_permutations"]:
+        raise PathQueryError(f"permutations must be between 0 and {cfg['max_permutations']}, not {q.permutations}")
 
 
 def find_paths(store, source: str | PathQuery, target: str | None = None, **options: Any) -> PathResult:
@@ -198,79 +265,181 @@ def find_paths(store, source: str | PathQuery, target: str | None = None, **opti
     time_limit = q.time_limit_s if q.time_limit_s is not None else cfg["time_limit_s"]
     max_results = min(q.max_results or cfg["max_results"], cfg["max_results"])
     excluded = _excluded_ids(store, q.exclude)
-    adj = _Adjacency(store, q, cfg, excluded)
     starts, goals = src.ids(), tgt.ids()
     starts.pop(tgt.id, None)
-
-    # 1. backward distances from the target set, so the forward walk only takes useful steps
-    dist: dict[str, int] = {g: 0 for g in goals}
-    frontier = sorted(goals)
-    for d in range(1, q.max_hops):
-        nxt = set()
-        for node, nbrs in adj.neighbours(frontier, "in").items():
-            for prev, _, _ in nbrs:
-                if prev not in dist and prev not in excluded:
-                    dist[prev] = d
-                    nxt.add(prev)
-        frontier = sorted(nxt)
-        if not frontier:
-            break
-    degree_cache: dict[str, int] = {}
-
-    def degree(ids: list[str]) -> None:
-        need = [i for i in ids if i not in degree_cache]
-        if need:
-            degree_cache.update(store.degrees(need))
-
-    # 2. forward depth-first walk along nodes that can still reach the target in time
-    found: list[Path_] = []
-    truncated, reason, n_cand = False, "", 0
-    start_ids = sorted(s for s in starts if s not in excluded and dist.get(s, q.max_hops + 1) <= q.max_hops)
-    stack: list[tuple[list[str], list[tuple[dict, int]]]] = [([s], []) for s in reversed(start_ids)]
-    while stack:
-        if time.monotonic() - t0 > time_limit:
-            truncated, reason = True, f"time limit of {time_limit:g} s reached"
-            break
-        if n_cand >= cfg["candidate_limit"]:
-            truncated, reason = True, f"candidate limit of {cfg['candidate_limit']} paths reached"
-            break
-        nodes, hops = stack.pop()
-        last = nodes[-1]
-        if hops and last in goals:
-            n_cand += 1
-            found.append(Path_(nodes, [h[0] for h in hops], [h[1] for h in hops], starts.get(nodes[0], 1),
-                               goals[last]))
-            continue
-        remaining = q.max_hops - len(hops)
-        if remaining <= 0:
-            continue
-        nbrs = adj.neighbours([last], "out")[last]
-        if q.hub_limit is not None and len(hops) > 0:
-            degree([last])
-            if degree_cache[last] > q.hub_limit:
-                continue
-        last_is_set = bool(hops) and hops[-1][0]["predicate"] in cfg["set_predicates"]
-        for nxt, e, sign in reversed(nbrs):
-            if last_is_set and e["predicate"] in cfg["set_predicates"]:
-                continue  # member -> group -> sibling member is not a mechanism
-            if nxt in nodes or nxt in excluded or dist.get(nxt, q.max_hops + 1) > remaining - 1:
-                continue
-            stack.append((nodes + [nxt], hops + [(e, sign)]))
+    search = _Search(store, q, cfg, starts, goals, excluded, t0, time_limit)
+    found = search.run()
+    notes: list[str] = []
 
     expect = EXPECT.get(q.expect.lower()) if q.expect else None
     inner = sorted({n for p in found for n in p.nodes[1:-1]})
-    degree(inner)
+    search.degree(inner)
+    search.adj.categorise(n for p in found for n in p.nodes)
     for p in found:
-        _score(p, degree_cache, cfg, expect)
+        _score(p, search.degrees, cfg, expect)
+        p.metapath = metapath_of(p, search.adj.categories)
     # collapse parallel duplicates: same node sequence and sign -> keep the best
     best: dict[tuple, Path_] = {}
     for p in sorted(found, key=Path_.sort_key):
         best.setdefault((tuple(p.nodes), p.sign), p)
     ranked = sorted(best.values(), key=Path_.sort_key)
+    truncated, reason = search.truncated, search.reason
     if len(ranked) > max_results:
         truncated, reason = True, reason or f"more than {max_results} paths; showing the best"
-    return PathResult(q, src, tgt, ranked[: min(q.k, max_results)], truncated, reason, n_cand,
-                      round(time.monotonic() - t0, 4), {n: degree_cache.get(n, 0) for n in inner})
+    shown = ranked[: min(q.k, max_results)]
+    if not ranked and not truncated:
+        notes.append(_empty_note(q, search, starts, goals))
+    n_perm = 0
+    if q.permutations and shown:
+        from kg.permutation import metapath_pvalues
+
+        pv = metapath_pvalues(store, q, cfg, starts, goals, excluded, [p.metapath for p in shown])
+        for p in shown:
+            p.p_value = pv.get(p.metapath)
+        n_perm = q.permutations
+    return PathResult(q, src, tgt, shown, truncated, reason, search.n_candidates,
+                      round(time.monotonic() - t0, 4), {n: search.degrees.get(n, 0) for n in inner},
+                      [n for n in notes if n], n_perm)
+
+
+class _Search:
+    """Bidirectional level-by-level fetch, then a pruned depth-first enumeration."""
+
+    def __init__(self, store, q: PathQuery, cfg, starts: dict[str, int], goals: dict[str, int],
+                 excluded: set[str], t0: float, time_limit: float):
+        self.store, self.q, self.cfg = store, q, cfg
+        self.starts, self.goals, self.excluded = starts, goals, excluded
+        self.t0, self.time_limit = t0, time_limit
+        self.adj = _Adjacency(store, q, cfg)
+        self.degrees: dict[str, int] = {}
+        self.dist: dict[str, int] = {}        # backward distance to the goal set (exact up to `back_levels`)
+        self.back_levels = 0
+        self.truncated, self.reason, self.n_candidates = False, "", 0
+
+    def degree(self, ids: Iterable[str]) -> None:
+        need = sorted({i for i in ids if i not in self.degrees})
+        if need:
+            self.degrees.update(self.store.degrees(need))
+
+    def _over_time(self) -> bool:
+        if time.monotonic() - self.t0 > self.time_limit:
+            self.truncated, self.reason = True, f"time limit of {self.time_limit:g} s reached"
+            return True
+        return False
+
+    def _expandable(self, ids: list[str], keep: set[str]) -> list[str]:
+        """Nodes of a frontier the walk may pass through (not excluded, not over the hub limit)."""
+        ids = [i for i in ids if i not in self.excluded or i in keep]
+        if self.q.hub_limit is None:
+            return ids
+        self.degree(ids)
+        return [i for i in ids if i in keep or self.degrees.get(i, 0) <= self.q.hub_limit]
+
+    def lower_bound(self, node: str) -> int:
+        return self.dist.get(node, self.back_levels + 1)
+
+    def run(self) -> list[Path_]:
+        q, adj = self.q, self.adj
+        self.dist = {g: 0 for g in self.goals}
+        fwd_seen = set(self.starts)
+        fwd = sorted(s for s in self.starts if s not in self.excluded)
+        back = sorted(self.goals)
+        fwd_levels = 0
+        # 1. fetch levels: forward + backward levels must cover max_hops; expand the smaller side.
+        #    An empty frontier means that side is exhausted: everything it can reach is known.
+        while fwd_levels + self.back_levels < q.max_hops and fwd and back:
+            if self._over_time():
+                return []
+            if len(fwd) <= len(back):
+                frontier = self._expandable(fwd, set(self.starts))
+                adj.fetch(frontier)
+                nxt = set()
+                for u in frontier:
+                    for v, _, _ in adj.out(u):
+                        if v not in fwd_seen and v not in self.goals and v not in self.excluded:
+                            fwd_seen.add(v)
+                            nxt.add(v)
+                fwd, fwd_levels = sorted(nxt), fwd_levels + 1
+            else:
+                frontier = self._expandable(back, set(self.goals))
+                adj.fetch(frontier)
+                d = self.back_levels + 1
+                nxt = set()
+                for v in frontier:
+                    for u in adj.back.get(v, ()):
+                        if u not in self.dist:
+                            self.dist[u] = d
+                            if u not in self.excluded:
+                                nxt.add(u)
+                back, self.back_levels = sorted(nxt), self.back_levels + 1
+        if not back:
+            self.back_levels = q.max_hops  # backward search exhausted: distances are exact
+        if q.hub_limit is not None:
+            self.degree([v for u in list(adj.steps) for v, _, _ in adj.steps[u]] + list(adj.steps))
+        return self._walk()
+
+    def _walk(self) -> list[Path_]:
+        q, cfg, adj = self.q, self.cfg, self.adj
+        set_preds = set(cfg["set_predicates"])
+        found: list[Path_] = []
+        start_ids = sorted(s for s in self.starts if s not in self.excluded and self.lower_bound(s) <= q.max_hops)
+        stack: list[tuple[list[str], list[tuple[dict, int]]]] = [([s], []) for s in reversed(start_ids)]
+        n_pops = 0
+        while stack:
+            n_pops += 1
+            if n_pops % 256 == 0 and self._over_time():
+                break
+            if self.n_candidates >= cfg["candidate_limit"]:
+                self.truncated = True
+                self.reason = f"candidate limit of {cfg['candidate_limit']} paths reached"
+                break
+            nodes, hops = stack.pop()
+            last = nodes[-1]
+            if hops and last in self.goals:
+                self.n_candidates += 1
+                found.append(Path_(nodes, [h[0] for h in hops], [h[1] for h in hops],
+                                   self.starts.get(nodes[0], 1), self.goals[last]))
+                continue
+            remaining = q.max_hops - len(hops)
+            if remaining <= 0:
+                continue
+            if q.hub_limit is not None and hops and self.degrees.get(last, 0) > q.hub_limit:
+                continue
+            last_is_set = bool(hops) and hops[-1][0]["predicate"] in set_preds
+            for nxt, e, sign in reversed(adj.out(last)):
+                if last_is_set and e["predicate"] in set_preds:
+                    continue  # member -> group -> sibling member is not a mechanism
+                if nxt in nodes or nxt in self.excluded or self.lower_bound(nxt) > remaining - 1:
+                    continue
+                stack.append((nodes + [nxt], hops + [(e, sign)]))
+        return found
+
+def _empty_note(q: PathQuery, search: _Search, starts: dict[str, int], goals: dict[str, int]) -> str:
+    """Say why nothing was found: which filter removed the edges, or that nothing connects."""
+    adj = search.adj
+    if adj.n_rows and adj.removed:
+        parts = [f"{name} removed {adj.removed[name]} of {adj.n_rows}" for name in FILTERS if adj.removed.get(name)]
+        every = [name for name in FILTERS if adj.removed.get(name) == adj.n_rows]
+        if every:
+            return (f"no path: the {' and '.join(every)} filter removed every edge reached "
+                    f"({'; '.join(parts)}); relax it")
+        return f"no path within {q.max_hops} hops after filtering ({'; '.join(parts)} edges reached)"
+    return f"no path of at most {q.max_hops} hops connects the {len(starts)} source and {len(goals)} target node(s)"
+
+
+def metapath_of(p: Path_, categories: dict[str, str]) -> str:
+    """The path's type: node categories and predicates, ``>`` forward, ``<`` walked backwards.
+
+    >>> metapath_of(Path_(["A", "B"], [{"subject": "A", "object": "B", "predicate": "activates"}], [1], 1, 1),
+    ...             {"A": "gene", "B": "biological_process"})
+    'gene -activates> biological_process'
+    """
+    parts = [categories.get(p.nodes[0], "?")]
+    for i, e in enumerate(p.edges):
+        forward = e["subject"] == p.nodes[i]
+        parts.append(f"-{e['predicate']}>" if forward else f"<{e['predicate']}-")
+        parts.append(categories.get(p.nodes[i + 1], "?"))
+    return " ".join(parts)
 
 
 def _score(p: Path_, degrees: dict[str, int], cfg: dict[str, Any], expect: int | None) -> None:

@@ -8,6 +8,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.store.base import search_rank
+from ontology import load_ontology
+
 
 class EntityNotFound(LookupError):
     def __init__(self, text: str, suggestions: list[str]):
@@ -56,12 +59,16 @@ def resolve_entity(store, text: str) -> Endpoint:
         raise EntityNotFound(text, [])
     node = store.node(t) or store.node(t.upper())
     if node is None:
+        module = load_ontology().module_by_name(t)  # module names need no search (a scan on Neo4j)
+        node = store.node(module.id) if module else None
+    if node is None:
         hits = store.search(t, limit=10)
         exact = [h for h in hits if t.lower() in (str(h["name"]).lower(), str(h["id"]).lower(),
                                                     *(str(s).lower() for s in h.get("synonyms") or ()))]
-        # Prefer modules, then genes, among exact hits; ties by id for determinism.
+        # An exact name beats a synonym (a symbol beats another gene's alias); then modules,
+        # then genes; ties by id for determinism.
         order = {"mechanism_module": 0, "gene": 1}
-        exact.sort(key=lambda h: (order.get(h["category"], 2), h["id"]))
+        exact.sort(key=lambda h: ((search_rank(t, h) or (9, ""))[0], order.get(h["category"], 2), h["id"]))
         node = exact[0] if exact else None
         if node is None:
             names = [f"{h['name']} ({h['id']})" for h in hits[:5]]
