@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,13 +42,14 @@ class GeneDictionary:
     exact: dict[str, str] = field(default_factory=dict)
     folded: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # lower-cased full name -> HGNC id
+    learned: dict[str, str] = field(default_factory=dict)  # BioRED Train form (one chunk) -> HGNC id
     stopwords: frozenset = frozenset()
 
     def lookup(self, text: str) -> str | None:
         """HGNC id for a symbol as written, or None. Stop-words never match."""
         if not text or text in self.stopwords or text.upper() in self.stopwords:
             return None
-        hit = self.exact.get(text)
+        hit = self.exact.get(text) or self.learned.get(text)
         if hit:
             return hit
         # plain ASCII symbols ("Mmp3") are their own key: skip the Unicode folding
@@ -72,9 +74,12 @@ class GeneDictionary:
         return None
 
 
-@lru_cache(maxsize=2)
-def gene_dictionary(resolver: HGNCResolver | None = None) -> GeneDictionary:
-    """The HGNC dictionary (cached: built once per process)."""
+@lru_cache(maxsize=4)
+def gene_dictionary(resolver: HGNCResolver | None = None, learned: bool = True) -> GeneDictionary:
+    """The HGNC dictionary (cached: built once per process).
+
+    ``learned``: add the forms learned from BioRED Train (:mod:`ingest.nlp.learned`).
+    """
     resolver = resolver or default_resolver()
     lex = load_ontology().lexicons
     stop = frozenset(s for s in lex.get("gene_stopwords", ()))
@@ -93,7 +98,51 @@ def gene_dictionary(resolver: HGNCResolver | None = None) -> GeneDictionary:
             if g.name.endswith("metallopeptidase " + g.name.rsplit(" ", 1)[-1]):
                 # prose says "matrix metalloproteinase-3" for HGNC's "matrix metallopeptidase 3"
                 d.names.setdefault(g.name.lower().replace("metallopeptidase", "metalloproteinase"), hid)
+    add_name_heads(d, resolver)
+    if learned:
+        add_learned_forms(d, resolver)
     return d
+
+
+def add_name_heads(d: GeneDictionary, resolver: HGNCResolver) -> None:
+    """"adiponectin, C1Q and collagen domain containing" is "adiponectin" in prose.
+
+    Only one-word protein-like heads ("-in", "-ase") that begin at most three names
+    ("phosphatase", "proline" begin many and are words, not genes).
+    """
+    first_words: Counter = Counter()
+    heads: dict[str, str] = {}
+    for hid, g in resolver.genes.items():
+        if g.locus_group != "protein-coding gene":
+            continue
+        name = g.name.lower()
+        first_words[re.split(r"[ ,]", name, maxsplit=1)[0]] += 1
+        head = name.split(",", 1)[0]
+        if head != name and len(head) >= 5 and " " not in head:
+            heads[head] = hid
+    for head, hid in heads.items():
+        if first_words[head] <= 3 and head.endswith(("in", "ase")):
+            d.names.setdefault(head, hid)
+
+
+def add_learned_forms(d: GeneDictionary, resolver: HGNCResolver) -> None:
+    """Add BioRED-Train gene forms: one-chunk forms to ``learned``, multi-word ones to ``names``.
+
+    The id is the human gene BioRED names, else the HGNC gene the form spells (a rodent
+    orthologue "Mmp3" -> MMP3); forms naming no HGNC gene are left out.
+    """
+    from ingest.nlp.learned import learned_gene_forms
+
+    for form, (ncbi, _ann, _occ) in learned_gene_forms().items():
+        hid = resolver.by_entrez(ncbi)
+        if hid is None:
+            hid = d.lookup(form) or d.folded.get(canonical(form).upper()) or d.names.get(form.lower())
+        if not hid or hid not in resolver.genes:
+            continue
+        if " " in form:
+            d.names.setdefault(form.lower(), hid)
+        elif form not in d.exact:
+            d.learned.setdefault(form, hid)
 
 
 @dataclass(frozen=True)

@@ -96,12 +96,17 @@ def match_symbols(text: str, gd: GeneDictionary) -> list[tuple[int, int, str]]:
 
 
 _GREEK_SUFFIX = re.compile(r"[- ]?(?:alpha|beta|gamma|delta|kappa|α|β|γ|δ|κ)\d?(?![\w])", re.I)
+_SET_SUFFIX = re.compile(r"(?:/-?\d+[a-z]?)+(?![\w/])")
 _RECEPTOR = re.compile(r"[- ]?receptors?\b", re.I)
 
 
 def extend_matches(text: str, matches: list[tuple[int, int, str]], gd: GeneDictionary):
     """Widen "TNF-alpha", "NRG-1 beta" to the Greek suffix; drop "VEGF receptor" (not the ligand)."""
     for s, e, hid in matches:
+        m = _SET_SUFFIX.match(text, e)
+        if m:  # "caspase-3/7", "MMP-2/-9": the set, named by its first member
+            yield s, m.end(), hid
+            continue
         m = _GREEK_SUFFIX.match(text, e)
         if m:
             e2 = m.end()

@@ -16,12 +16,17 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ingest.nlp.dictionaries import lexicon_terms
+from ingest.nlp.dictionaries import Term, lexicon_terms
+from ingest.nlp.learned import learned_chemicals
 
 
-@Language.factory("lexicon_ner")
-def make_lexicon_ner(nlp: Language, name: str):
-    terms = lexicon_terms()
+@Language.factory("lexicon_ner", default_config={"chemicals": True})
+def make_lexicon_ner(nlp: Language, name: str, chemicals: bool):
+    """``chemicals``: also tag the chemical forms learned from BioRED Train (``MESH:`` ids)."""
+    terms = dict(lexicon_terms())
+    if chemicals:
+        for form, (mid, text) in learned_chemicals().items():
+            terms.setdefault(form, Term(mid, "chemical", text))
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     forms = sorted(terms)
     for form, pattern in zip(forms, nlp.tokenizer.pipe(forms)):

@@ -3,7 +3,10 @@
 The subject is the nearest entity before the trigger, the object the nearest after it (plus
 entities coordinated with it: "A and B"); a passive ("X was induced by Y", "X induced by Y")
 or a nominal ("activation of X by Y") flips the direction. Predicates and signs come from
-``relation_triggers`` in ``ontology/lexicons.yaml``. Results go to ``doc._.relations``.
+``relation_triggers`` in ``ontology/lexicons.yaml`` (with association cues: "associated",
+"correlated", "interaction between X and Y", "complex"). No pair is taken across a clause
+boundary ("while", "whereas", ";") or into/out of a bracketed list, nor from comparisons
+("lower MMP3"), nor between two mentions of one gene. Results go to ``doc._.relations``.
 
 >>> from ingest.nlp.pipeline import default_pipeline
 >>> doc = default_pipeline()("MMP3 was induced by TNF in NP cells.")
@@ -29,6 +32,8 @@ COORD = frozenset({",", "and", "or", "/", "as", "well", "both", "the", "its", "t
                    "activity", "genes", "gene"})
 UNDIRECTED = frozenset({"binds", "associated_with"})
 MAX_GAP = 12  # tokens between an entity and its trigger
+ADJECTIVES = frozenset({"lower", "higher"})  # trigger forms that are mostly adjectives as written
+CLAUSE_BREAKS = frozenset({";", "while", "whereas", "but", "although", "however"})
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         if not after:
             continue
         word = doc[t1].lower_
+        if word in ADJECTIVES:
+            continue  # "lower CCL2 levels": a comparison, not an assertion
         nxt = doc[t1 + 1] if t1 + 1 < sent.end else None
         if word.endswith(("ing", "ion", "ions")) and trig.predicate in UNDIRECTED and (
                 nxt is None or nxt.lower_ not in ("of", "to", "with", "between")):
@@ -100,6 +107,12 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         passive = passive and by_i is not None and (
             by_i == t1 + 1 or any(doc[j].lower_ in BE for j in range(max(sent.start, t0 - 3), t0)))
         nominal = word.endswith(("ion", "ions", "ment"))
+        if nominal and nxt is not None and nxt.lower_ == "between" and len(after) >= 2 and trig.sign == 0:
+            # "interaction between X and Y", "correlation between X and Y"
+            x, y = after[0], after[1]
+            if x.start - t1 <= 3 and all(t.lower_ in ("and", ",", "the") for t in doc[x.end:y.start]):
+                rels.append(_relation(doc, sent, x, y, trig, t0, t1))
+            continue
         if nominal and (nxt is None or nxt.lower_ != "of"):
             continue  # "STAT3 activation in response to VEGF": no clear agent and patient
         if nxt is not None and nxt.lower_ == "of" and (nominal or word.endswith("ing")):
@@ -115,7 +128,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         elif passive:
             subj_list = [e for e in after if e.start > by_i][:1]
             subj = subj_list[0] if subj_list and subj_list[0].start - by_i <= 4 else None
-            objs = before[-1:] if before and t0 - before[-1].end <= MAX_GAP else []
+            objs = _coordinated_before(doc, before) if before and t0 - before[-1].end <= MAX_GAP else []
         else:
             subj = before[-1] if before and t0 - before[-1].end <= MAX_GAP else None
             objs = _objects(doc, after, t1, sent.end)
@@ -126,7 +139,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             continue
         last = (subj, objs)
         for obj in objs:
-            if obj.kb_id_ == subj.kb_id_:
+            if (obj.kb_id_ == subj.kb_id_ or _clause_break(doc, subj, obj)
+                    or _in_brackets(doc, subj, obj)):
                 continue
             s, o = mention(subj), mention(obj)
             predicate, sign = trig.predicate, trig.sign
@@ -138,6 +152,14 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             rels.append(Relation(s, predicate, o, sign, doc[t0:t1 + 1].text,
                                  (sent.start_char, sent.end_char)))
     return rels
+
+
+def _relation(doc: Doc, sent: Span, x: Span, y: Span, trig: Trigger, t0: int, t1: int) -> Relation:
+    """An unsigned relation between two mentions, in a canonical order (one edge per pair)."""
+    s, o = mention(x), mention(y)
+    if (o.id, o.start) < (s.id, s.start):
+        s, o = o, s
+    return Relation(s, trig.predicate, o, 0, doc[t0:t1 + 1].text, (sent.start_char, sent.end_char))
 
 
 OPPOSITE = {"increases": "decreases", "decreases": "increases", "activates": "inhibits",
@@ -160,6 +182,44 @@ def _perturbed(doc: Doc, ent: Span, sent: Span) -> bool:
     while after and after[0] in ("-", "/"):
         after = after[1:]
     return bool(after) and (after[0] in _LOSS_AFTER or after[0].lower() in _LOSS_AFTER)
+
+
+def _in_brackets(doc: Doc, a: Span, b: Span) -> bool:
+    """One mention sits inside a bracketed list the other is outside ("proteins (Akt, p38), activation of X").
+
+    A mention alone in brackets — an abbreviation, "(TNF)" — still counts as outside.
+    """
+    lo, hi = (a, b) if a.start < b.start else (b, a)
+    depth = 0
+    for t in doc[lo.end:hi.start]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+            if depth < 0 and not _alone_in_brackets(doc, lo):
+                return True
+    return depth > 0 and not _alone_in_brackets(doc, hi)
+
+
+def _alone_in_brackets(doc: Doc, e: Span) -> bool:
+    return 0 < e.start and e.end < len(doc) and doc[e.start - 1].text == "(" and doc[e.end].text == ")"
+
+
+def _clause_break(doc: Doc, a: Span, b: Span) -> bool:
+    """A clause boundary ("while", "whereas", ";") between the two mentions."""
+    lo, hi = (a, b) if a.start < b.start else (b, a)
+    return any(t.lower_ in CLAUSE_BREAKS for t in doc[lo.end:hi.start])
+
+
+def _coordinated_before(doc: Doc, before: list[Span]) -> list[Span]:
+    """The last entity before a passive trigger and those coordinated with it ("A and B were induced")."""
+    out = [before[-1]]
+    for e in reversed(before[:-1]):
+        gap = doc[e.end:out[-1].start]
+        if len(gap) > 4 or not gap or any(t.text not in COORD for t in gap):
+            break
+        out.append(e)
+    return out[::-1]
 
 
 def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int) -> list[Span]:

@@ -69,3 +69,12 @@ def test_given_entities_replace_the_dictionary():
                                                                         (14, 18, "HGNC:7173", "gene")))])
     edges = list(res.load.edges.values())
     assert [(e.subject, e.object) for e in edges] == [("HGNC:11892", "HGNC:7173")]
+
+
+def test_chemical_relations_load_with_mesh_ids():
+    res = records_from_articles([Article("1", "A title", "Glucose increased TNF expression in NP cells.")])
+    assert [(e.subject, e.predicate, e.object) for e in res.load.edges.values()] == [
+        ("MESH:D005947", "increases", "HGNC:11892")]
+    chem = res.load.nodes["MESH:D005947"]
+    assert (chem.category, chem.name) == ("chemical", "Glucose")
+    assert res.stats.verified == 1 and res.stats.unverified == 0

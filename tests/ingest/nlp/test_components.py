@@ -127,7 +127,7 @@ def test_gene_spans_greek_suffix_sets_ions_and_receptors():
     assert texts["Tumor necrosis factor-alpha"] == "HGNC:11892"
     assert texts["ERK1/2"] == "HGNC:6877"  # the set, named by its first member (MAPK3)
     assert "NRG-1 beta" in texts
-    assert not any(t.startswith("Ca2") for t in texts)
+    assert not any(t.startswith("Ca2") and label == "gene" for t, label, _ in ents)  # an ion, not a gene
     assert "VEGF" not in texts  # "VEGF receptor 2" is the receptor, not the ligand
 
 
@@ -151,3 +151,34 @@ def test_odd_punctuation_never_crashes():
                  "x" * 5000, "TNF/" * 50):
         doc = default_pipeline()(text)
         assert doc.text == text
+
+
+def _pairs(text: str) -> list[tuple[str, str, str, int]]:
+    return [(r.subject.text, r.predicate, r.object.text, r.sign) for r in default_pipeline()(text)._.relations]
+
+
+def test_association_cues_and_interaction_between():
+    assert _pairs("We found an interaction between TNF and IL6 in NP cells.") == [("TNF", "binds", "IL6", 0)]
+    assert _pairs("Serum IL6 was associated with MMP3 levels.") == [("IL6", "associated_with", "MMP3", 0)]
+
+
+def test_no_relation_across_clauses_brackets_or_comparisons():
+    assert _pairs("TNF increased MMP3, whereas IL6 was unchanged.") == [("TNF", "increases", "MMP3", 1)]
+    assert _pairs("Signalling proteins (AKT1, STAT5 and LYN), activated MMP3.") == []
+    assert _pairs("Tumor necrosis factor (TNF) induced MMP3.") == [("TNF", "increases", "MMP3", 1)]
+    assert _pairs("Patients had lower MMP3 and TNF levels.") == []
+
+
+def test_passive_with_coordinated_objects():
+    assert _pairs("Mmp3 and Mmp13 were induced by Il1b.") == [("Il1b", "increases", "Mmp3", 1),
+                                                             ("Il1b", "increases", "Mmp13", 1)]
+
+
+def test_chemicals_rodent_symbols_protein_names_and_sets():
+    ents = {e[0]: (e[1], e[2]) for e in _ents("Glucose and aspirin changed Mmp3, adiponectin and caspase-3/7 in TAG codons.")}
+    assert ents["Glucose"] == ("chemical", "MESH:D005947")
+    assert ents["aspirin"][0] == "chemical"
+    assert ents["Mmp3"] == ("gene", "HGNC:7173")
+    assert ents["adiponectin"] == ("gene", "HGNC:13633")
+    assert ents["caspase-3/7"][0] == "gene"
+    assert "TAG" not in ents
