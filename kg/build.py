@@ -40,14 +40,87 @@ def _lexicon(ctx: BuildContext) -> list[SourceLoad]:
     return [attach_by_lexicon(ctx.all_nodes())]
 
 
+DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_dir(ctx: BuildContext) -> Path:
+    """The shared data directory of a full build (``--shared`` or ``<repo>/../shared/data``)."""
+    d = Path(ctx.shared_data) if ctx.shared_data else DEFAULT_SHARED
+    if not d.is_dir():
+        raise FileNotFoundError(f"shared data directory not found: {d} (pass --shared PATH to the full profile)")
+    return d
+
+
+def _files(ctx: BuildContext, *patterns: str) -> list[Path]:
+    d = shared_dir(ctx)
+    return sorted({p for pat in patterns for p in d.glob(pat) if p.is_file()})
+
+
+def _reactome(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.reactome import read_msigdb_reactome, read_reactome_gmt, read_reactome_hierarchy
+
+    loads = [read_reactome_gmt(p, ctx.resolver) for p in _files(ctx, "reactome/ReactomePathways*.gmt")]
+    loads += [read_msigdb_reactome(p, ctx.resolver) for p in _files(ctx, "reactome/c2.cp.reactome*.gmt")]
+    names = {i: n.name for sl in ctx.loads + loads for i, n in sl.nodes.items() if i.startswith("REACT:")}
+    loads += [read_reactome_hierarchy(p, names=names) for p in _files(ctx, "reactome/ReactomePathwaysRelation*.txt")]
+    return loads
+
+
+def _wikipathways(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.wikipathways import read_gpml, read_msigdb_wikipathways, read_wikipathways_gmt
+
+    loads = [read_wikipathways_gmt(p, ctx.resolver) for p in _files(ctx, "wikipathways/wikipathways-*.gmt")]
+    loads += [read_msigdb_wikipathways(p, ctx.resolver) for p in _files(ctx, "wikipathways/c2.cp.wikipathways*.gmt")]
+    return loads + [read_gpml(p, ctx.resolver) for p in _files(ctx, "wikipathways/gpml/*.gpml")]
+
+
+def _go(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.gmt import msigdb_sets
+
+    return [msigdb_sets(p, ctx.resolver, source="go", category="biological_process",
+                        licence="CC BY 4.0 (MSigDB C5:GO; Gene Ontology)")
+            for p in _files(ctx, "go/*.gmt", "go/*.gmt.gz")]
+
+
+def _networks(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.signed_tables import read_omnipath, read_signor
+
+    return [read_omnipath(p, ctx.resolver) for p in _files(ctx, "networks/omnipath*.tsv")] + \
+        [read_signor(p, ctx.resolver) for p in _files(ctx, "networks/signor*.csv")]
+
+
 #: source name -> reader. The lexicon step runs last in every profile.
 SOURCES: dict[str, Callable[[BuildContext], list[SourceLoad]]] = {
     "curated_modules": _modules,
     "curated_facts": _facts,
+    "reactome": _reactome,
+    "wikipathways": _wikipathways,
+    "go": _go,
+    "networks": _networks,
 }
 PROFILES: dict[str, list[str]] = {
     "default": ["curated_modules", "curated_facts"],
+    "full": ["curated_modules", "curated_facts", "reactome", "wikipathways", "go", "networks"],
 }
+
+
+def _literature(ctx: BuildContext) -> list[SourceLoad]:
+    """PubMed XML and PubTator JSON under ``<shared>/pubmed`` mined into sentence-level evidence."""
+    from ingest.literature import records_from_articles, records_from_pubtator
+    from ingest.pubmed import parse_pubmed_files
+    from ingest.pubtator import parse_pubtator_files
+
+    if ctx.shared_data is None:
+        raise FileNotFoundError("the literature source needs --shared (the shared/data directory)")
+    base = Path(ctx.shared_data) / "pubmed"
+    arts, _ = parse_pubmed_files(sorted(base.glob("*.xml*")))
+    docs = parse_pubtator_files(sorted((base / "pubtator").glob("*.json"))).documents
+    return [records_from_articles(arts, source="pubmed", resolver=ctx.resolver, path=str(base)).load,
+            records_from_pubtator(docs, resolver=ctx.resolver, path=str(base / "pubtator")).load]
+
+
+SOURCES["literature"] = _literature
+PROFILES["literature"] = ["curated_modules", "curated_facts", "literature"]
 
 
 def collect(profile: str = "default", shared_data: Path | None = None,

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 CURIE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s]+$")
@@ -92,7 +93,7 @@ class Edge:
     sign: int
     props: tuple[tuple[str, Any], ...] = ()
 
-    @property
+    @cached_property  # hashing is the hot spot of large loads; the fields are frozen
     def key(self) -> str:
         return edge_key(self.subject, self.predicate, self.object)
 
@@ -122,7 +123,7 @@ class Evidence:
     sign: int = 0
     year: int | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         return stable_hash(self.edge_key, self.source, self.citation, self.text, self.offsets)
 
