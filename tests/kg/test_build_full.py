@@ -202,3 +202,30 @@ def test_newer_source_version_keeps_history_and_reload_is_idempotent(full, kind)
     versions = {p["version"] for p in store.provenance() if p["source"] == "reactome"}
     assert {"toy-v1", "toy-v2", "2024-09-18"} <= versions
     assert store.node("REACT:R-HSA-990002") is not None
+
+
+FULL_QUERIES = [
+    ("Decompression", "NP resorption", {"expect": "increases"}),
+    ("Bone bioactive factors", "Matrix degradation", {"expect": "increases"}),
+    ("Integrin signalling", "Matrix degradation", {}),
+    ("TGFB1", "MMP3", {"max_hops": 3}),
+    ("IL1B", "ACAN", {"max_hops": 3, "undirected": True}),
+    ("Inflammation", "NP resorption", {"min_belief": 0.5, "k": 5}),
+]
+
+
+@pytest.mark.parametrize("source,target,options", FULL_QUERIES)
+def test_full_profile_paths_are_identical_on_both_stores(full, source, target, options):
+    from kg.explain import explain
+    from kg.paths import find_paths
+
+    answers = []
+    for kind in STORES:
+        store = full["stores"][kind]
+        answer = explain(store, find_paths(store, source, target, **options))
+        answer.pop("store")
+        answers.append(answer)
+    assert answers[0] == answers[1]
+    assert answers[0]["paths"], f"no path {source} -> {target} on the full profile"
+    for path in answers[0]["paths"]:
+        assert all(hop["evidence"] for hop in path["edges"]), path["summary"]
