@@ -5,8 +5,9 @@ evidence row per edge, citations ``bench:synthetic/<i>`` — never a PMID) into 
 Neo4j 5.26, with the same constraints in place:
 
 - **loader**: ``kg.load.load`` with one ``SourceLoad`` into ``Neo4jStore`` — what ``kg build``
-  does: batched ``UNWIND … MERGE`` in one transaction per batch, then belief assembly. Run once
-  per batch size; every figure includes nodes, evidence and belief.
+  does: each edge's belief summary computed in Python, then batched ``UNWIND`` writes (existing
+  keys looked up, new edges and evidence ``CREATE``d) in one transaction per batch. Run once per
+  batch size; every figure includes nodes, evidence and belief.
 - **baseline**: the pattern users reach for first, py2neo's ``Graph.merge``/``Graph.create`` per
   row (one auto-commit transaction per call), on the first ``--baseline-edges`` edges; reported as
   edges/s only (never extrapolated to a total time).
@@ -225,7 +226,8 @@ def main() -> None:
         "bench": "load_bench", "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "cpus": os.cpu_count(), "neo4j": "5.26 community (kg.neo4j_local)",
         "edges": args.edges, "nodes": max(50, args.edges // 5), "evidence": args.edges,
-        "loader": "kg.load.load -> Neo4jStore.upsert (UNWIND MERGE, one transaction per batch) + belief assembly",
+        "loader": "kg.load.load (belief summaries computed in Python) -> Neo4jStore.upsert (UNWIND: key lookups, "
+                  "CREATE new edges/evidence, SET existing; one transaction per batch)",
         "baseline": BASELINE,
         "baseline_note": f"baseline run on the first {args.baseline_edges} edges; only its edges/s is comparable",
         "runs": runs,

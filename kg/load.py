@@ -40,7 +40,7 @@ def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
         yield items[i:i + size]
 
 
-def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size: int = 5000,
+def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size: int = 10000,
          progress: Callable[[int], None] | None = None) -> BuildReport:
     """Write every source load into ``store``; compute beliefs; record provenance last.
 

@@ -52,11 +52,13 @@ __all__ = [
 #: Where the Maven project of the launcher lives (``tools/neo4j-local`` in the repository).
 DEFAULT_TOOL_DIR: Path = Path(__file__).resolve().parent.parent / "tools" / "neo4j-local"
 
-#: JVM options for the server: modest heap (the page cache, 256 MiB, is set in Main.java)
-#: plus the ``--add-opens`` flags Neo4j 5 asks for on Java 17.
+#: JVM options for the server: a 1-2 GiB heap (a 20k-row write transaction holds its whole
+#: state on the heap; with a small initial heap G1 ran hundreds of young collections during a
+#: bulk load), the page cache (256 MiB) is set in Main.java, plus the ``--add-opens`` flags
+#: Neo4j 5 asks for on Java 17.
 DEFAULT_JVM_OPTS: tuple[str, ...] = (
-    "-Xms256m",
-    "-Xmx1g",
+    "-Xms1g",
+    "-Xmx2g",
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+ExitOnOutOfMemoryError",

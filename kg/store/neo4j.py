@@ -13,8 +13,11 @@ Schema (labels and relationship types come from the ontology, never from user te
 Values Neo4j cannot hold as a property (maps, nulls, mixed lists) are stored as ``"json:…"``
 strings and decoded on read, so every row equals the embedded store's row.
 
-Each ``upsert`` is one managed write transaction (``UNWIND $rows … MERGE``, one statement per
-label or relationship type): all or nothing.
+Each ``upsert`` is one managed write transaction (``UNWIND $rows …``, one statement per label or
+relationship type): all or nothing. Edges already stored are found by their key (relationship
+index seeks) and updated; the others are ``CREATE``d (no ``MERGE`` walking the relationships of
+hub nodes), and a new edge's ``n_evidence`` is its evidence in the call (an evidence key hashes
+its edge key, so a new edge has no stored evidence); evidence of a new edge is ``CREATE``d too.
 
 Example (needs a running server; see ``kg neo4j start``)::
 
@@ -30,7 +33,7 @@ import json
 import re
 from collections import defaultdict
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import neo4j
 from neo4j import GraphDatabase
@@ -95,13 +98,20 @@ def decode_value(v: Any) -> Any:
     return list(v) if isinstance(v, tuple) else v
 
 
-def encode_row(row: dict[str, Any], nullable: Iterable[str] = (), json_fields: Iterable[str] = ()) -> dict[str, Any]:
+def encode_row(row: dict[str, Any], nullable: Collection[str] = (), json_fields: Collection[str] = ()) -> dict[str, Any]:
     """Properties for one row: ``json_fields`` as plain JSON strings, ``None`` in ``nullable`` left out."""
-    nullable, json_fields = set(nullable), set(json_fields)
     out: dict[str, Any] = {}
     for k, v in row.items():
+        t = type(v)
+        # the common cases inline (a bulk load encodes millions of values); the rest as encode_value
         if k in json_fields:
             out[k] = json.dumps(v, ensure_ascii=False)
+        elif t is str and not v.startswith(JSON_PREFIX):
+            out[k] = v
+        elif t is float or t is bool or (t is int and _INT64[0] <= v <= _INT64[1]):
+            out[k] = v
+        elif t is list and all(type(x) is str for x in v):
+            out[k] = v  # the list itself: nothing downstream mutates it before it is sent
         elif v is None and k in nullable:
             out[k] = None  # SET x += {k: null} removes k; reads give None back
         else:
@@ -304,14 +314,18 @@ class Neo4jStore:
                    ev_rows: dict[str, dict[str, Any]]) -> None:
         # 1. check everything before writing (the transaction would roll back anyway)
         call_ids = list(dict.fromkeys(r["id"] for r in node_rows))
-        existing = {r["n"]["id"]: node_row(r["n"]) for r in
-                    tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN properties(n) AS n", ids=call_ids)}
+        existing: dict[str, dict[str, Any]] = {}
+        if call_ids:
+            existing = {r["n"]["id"]: node_row(r["n"]) for r in tx.run(
+                "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN properties(n) AS n", ids=call_ids)}
         ends = {end for r in edge_list for end in (r["subject"], r["object"])} - set(call_ids)
-        known = set(call_ids) | {r["id"] for r in tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN id",
-                                                         ids=sorted(ends))}
+        missing: set[str] = set()
+        if ends:  # one record back (the missing ids), not one per id: records are slow to build in Python
+            missing = set(tx.run("UNWIND $ids AS id OPTIONAL MATCH (n:Entity {id: id}) WITH id WHERE n IS NULL "
+                                 "RETURN collect(id) AS ids", ids=sorted(ends)).single(strict=True)["ids"])
         for r in edge_list:
             for end in (r["subject"], r["object"]):
-                if end not in known:
+                if end in missing:
                     raise ValueError(f"edge {r['subject']} {r['predicate']} {r['object']}: unknown node {end}")
         other_keys = {v["edge_key"] for v in ev_rows.values()} - set(edge_rows)
         other_types = self._edge_types(tx, other_keys)
@@ -335,28 +349,59 @@ class Neo4jStore:
             tx.run(f"UNWIND $rows AS r MERGE (n:Entity {{id: r.id}}) {remove}SET n = r.props, n:`{label}`",
                    rows=rows).consume()
 
-        # 3. evidence first (no links), so each edge statement can count its evidence
-        if ev_rows:
-            rows = [{"key": k, "props": encode_row(v, nullable=("offsets", "year"), json_fields=("context",))}
-                    for k, v in sorted(ev_rows.items())]
-            tx.run("UNWIND $rows AS r MERGE (v:Evidence {key: r.key}) SET v = r.props", rows=rows).consume()
-        counted = {v["edge_key"] for v in ev_rows.values()}
+        # 3. which edges exist already (relationship-key index seeks): new ones are CREATEd, no
+        #    MERGE scanning the relationships of dense hub nodes
+        by_type_keys: dict[str, list[str]] = defaultdict(list)
+        for k, r in edge_rows.items():
+            by_type_keys[self._type(r["predicate"])].append(k)
+        old_edges: set[str] = set()
+        for t, keys in sorted(by_type_keys.items()):
+            # the key between other ends is not this edge: CREATE it and let the constraint refuse
+            for r in tx.run(f"UNWIND $keys AS k MATCH (s)-[x:`{t}` {{key: k}}]->(o) RETURN k, s.id AS s, o.id AS o",
+                            keys=sorted(keys)):
+                row = edge_rows[r["k"]]
+                if (r["s"], r["o"]) == (row["subject"], row["object"]):
+                    old_edges.add(r["k"])
 
-        # 4. edges, one statement per relationship type
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # 4. evidence before edges, so an existing edge can count its evidence. An evidence key
+        #    hashes its edge key and edges are never deleted alone, so evidence of a new edge is new
+        #    too, and that edge's count is its evidence in this call.
+        if ev_rows:
+            fresh, merged = [], []
+            for k, v in sorted(ev_rows.items()):
+                row = {"key": k, "props": encode_row(v, nullable=("offsets", "year"), json_fields=("context",))}
+                (fresh if v["edge_key"] in edge_rows and v["edge_key"] not in old_edges else merged).append(row)
+            if fresh:
+                tx.run("UNWIND $rows AS r CREATE (v:Evidence) SET v = r.props", rows=fresh).consume()
+            if merged:
+                tx.run("UNWIND $rows AS r MERGE (v:Evidence {key: r.key}) SET v = r.props", rows=merged).consume()
+        n_new_ev: dict[str, int] = defaultdict(int)
+        for v in ev_rows.values():
+            n_new_ev[v["edge_key"]] += 1
+
+        # 5. edges, statements per relationship type: CREATE the new, SET the existing
+        created: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        updated: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for k, r in sorted(edge_rows.items()):
-            by_type[self._type(r["predicate"])].append(
-                {"key": k, "s": r["subject"], "o": r["object"], "count": k in counted,
-                 "props": encode_row(r, nullable=("belief",))})
-        for t, rows in sorted(by_type.items()):
-            tx.run(f"UNWIND $rows AS r "
-                   f"MATCH (s:Entity {{id: r.s}}) MATCH (o:Entity {{id: r.o}}) "
-                   f"MERGE (s)-[x:`{t}` {{key: r.key}}]->(o) SET x += r.props "
+            props = encode_row(r, nullable=("belief",))
+            t = self._type(r["predicate"])
+            if k in old_edges:
+                updated[t].append({"key": k, "count": k in n_new_ev, "props": props})
+            else:
+                if k in n_new_ev:
+                    props["n_evidence"] = n_new_ev[k]
+                created[t].append({"s": r["subject"], "o": r["object"],
+                                   "props": {p: x for p, x in props.items() if x is not None}})
+        for t, rows in sorted(created.items()):
+            tx.run(f"UNWIND $rows AS r MATCH (s:Entity {{id: r.s}}) MATCH (o:Entity {{id: r.o}}) "
+                   f"CREATE (s)-[x:`{t}`]->(o) SET x = r.props", rows=rows).consume()
+        for t, rows in sorted(updated.items()):
+            tx.run(f"UNWIND $rows AS r MATCH ()-[x:`{t}` {{key: r.key}}]->() SET x += r.props "
                    f"WITH x, r WHERE r.count "
                    f"SET x.n_evidence = COUNT {{ MATCH (v:Evidence) WHERE v.edge_key = r.key }}",
                    rows=rows).consume()
 
-        # 5. evidence added to edges written by earlier calls
+        # 6. evidence added to edges written by earlier calls
         later: dict[str, list[str]] = defaultdict(list)
         for k in sorted(other_keys):
             later[other_types[k]].append(k)
