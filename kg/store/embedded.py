@@ -12,6 +12,7 @@ No server. Writes go to memory and are saved atomically (temp file + rename) on 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import tempfile
@@ -58,17 +59,38 @@ class EmbeddedStore:
         if not self._dirty and self.path.exists():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT_VERSION, "nodes": list(self.iter_nodes()), "edges": list(self.iter_edges()),
-                "evidence": list(self.iter_evidence()), "provenance": self._prov}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as fh:
-                fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as gz, \
+                    io.TextIOWrapper(gz, encoding="utf-8") as fh:
+                self._write_json(fh)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         self._dirty = False
+
+    def _write_json(self, fh) -> None:
+        """Stream the graph as one JSON object, row by row (a large graph is never one string in memory).
+
+        The layout equals ``json.dumps(data, sort_keys=True)`` of
+        ``{"evidence": [...], "edges": [...], "format": 1, "nodes": [...], "provenance": [...]}``.
+        """
+        def rows(name: str, items) -> None:
+            fh.write(f'"{name}": [')
+            for i, row in enumerate(items):
+                fh.write((", " if i else "") + json.dumps(row, ensure_ascii=False, sort_keys=True))
+            fh.write("]")
+
+        fh.write("{")
+        rows("edges", self.iter_edges())
+        fh.write(", ")
+        rows("evidence", self.iter_evidence())
+        fh.write(f', "format": {FORMAT_VERSION}, ')
+        rows("nodes", self.iter_nodes())
+        fh.write(", ")
+        rows("provenance", self._prov)
+        fh.write("}")
 
     def close(self) -> None:
         self.flush()
