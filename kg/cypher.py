@@ -14,7 +14,7 @@ as the query itself plus parameters: on the embedded store every string literal 
 >>> check_readonly("MATCH (n) DETACH DELETE n")
 Traceback (most recent call last):
 ...
-kg.cypher.WriteRefused: Refused: this console is read-only and the query contains DETACH. Nothing was run and the graph is unchanged.
+kg.cypher.WriteRefused: Refused: this console is read-only and the query contains DETACH (line 1, column 11). Nothing was run and the graph is unchanged.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 import networkx as nx
 
+from kg import cypher_guard
 from kg.graphview import category_label, predicate_label
 
 
@@ -78,16 +79,8 @@ READY_QUERIES: tuple[ReadyQuery, ...] = (
         "RETURN v.citation AS citation, v.source AS source, v.text AS text", {"key": "41e86548784793e7"}),
 )
 
-# Clauses and procedures that write or administer; matched as whole words outside strings/comments.
-_WRITE_WORDS = ("CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "FOREACH", "ALTER",
-                "GRANT", "DENY", "REVOKE", "RENAME")
-_WRITE_RE = re.compile(r"(?<![\w.:`$])(" + "|".join(_WRITE_WORDS) + r")(?![\w`])"
-                       r"|\bLOAD\s+CSV\b|\bIN\s+TRANSACTIONS\b|\bPERIODIC\s+COMMIT\b"
-                       r"|\b(?:START|STOP)\s+DATABASE\b|\bCALL\s+(?:dbms|apoc|db\.create|db\.index|gds)\b",
-                       re.IGNORECASE)
-_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', re.DOTALL)
-_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', re.DOTALL)
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 
 #: What the embedded store understands (shown with every "unsupported" error).
@@ -113,17 +106,25 @@ _UNSUPPORTED = [
 
 def _mask(query: str) -> str:
     """The query with string literals and comments blanked, so keywords inside them never count."""
-    out = _STRING_RE.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', query)
-    return _COMMENT_RE.sub(lambda m: " " * len(m.group()), out)
+    try:
+        return cypher_guard.masked(query)
+    except cypher_guard.GuardError as exc:
+        raise CypherError(str(exc)) from None
 
 
 def check_readonly(query: str) -> None:
-    """Raise :class:`WriteRefused` when ``query`` contains a write or admin clause."""
-    m = _WRITE_RE.search(_mask(query))
-    if m:
-        word = " ".join(m.group().upper().split())
-        raise WriteRefused(f"Refused: this console is read-only and the query contains {word}. "
-                           "Nothing was run and the graph is unchanged.")
+    """Raise :class:`WriteRefused` unless ``query`` is one read-only statement (see :mod:`kg.cypher_guard`)."""
+    try:
+        cypher_guard.check(query)
+    except cypher_guard.Refused as exc:
+        raise WriteRefused(str(exc)) from None
+    except cypher_guard.GuardError as exc:
+        raise CypherError(str(exc)) from None
+
+
+def _without_final_semicolon(query: str) -> str:
+    last = cypher_guard.tokenize(query)[-1]
+    return query[:last.start] if last.text == ";" else query
 
 
 def run_readonly(store, query: str, params: dict[str, Any] | None = None, timeout_s: float = 10,
@@ -143,9 +144,17 @@ def run_readonly(store, query: str, params: dict[str, Any] | None = None, timeou
     if not (query or "").strip():
         raise CypherError("The query is empty: type a MATCH … RETURN … query or pick a ready one.")
     check_readonly(query)
+    query = _without_final_semicolon(query)
     params = dict(params or {})
     if hasattr(store, "read_cypher"):
-        res = store.read_cypher(query, params, timeout_s=timeout_s, row_limit=row_limit)
+        from kg.store import StoreError  # noqa: PLC0415 - stores are optional at import time
+
+        try:
+            res = store.read_cypher(query, params, timeout_s=timeout_s, row_limit=row_limit)
+        except StoreError as exc:  # a typo or a timeout is the query's problem, not the connection's
+            if getattr(exc, "unreachable", False):
+                raise
+            raise CypherError(str(exc)) from None
         return _normalise_neo4j(res)
     if isinstance(getattr(store, "g", None), nx.Graph):
         return _run_embedded(store, query, params, timeout_s, row_limit)
@@ -250,7 +259,7 @@ def bind(query: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                           "(use strings, numbers, booleans or lists of them)")
 
     out, pos = [], 0
-    masked = _COMMENT_RE.sub(lambda m: " " * len(m.group()), query)
+    masked = cypher_guard.masked(query, strings=False)
     for m in re.finditer(_STRING_RE.pattern + r"|" + _PARAM_RE.pattern, masked, re.DOTALL):
         out.append(query[pos:m.start()])
         text = query[m.start():m.end()]

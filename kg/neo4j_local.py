@@ -18,8 +18,9 @@ Files in the server's home directory: ``neo4j.pid`` (pid of the running server),
 initial password is set; later starts keep the stored password).
 
 ``java`` (17+) and ``mvn`` are looked up on ``PATH``; no other environment variable is
-read by this module. The password is handed to the Java process in its environment
-(``NEO4J_PASSWORD``), never on its command line.
+read by this module. The password is handed to the Java process on its standard input, never in
+its environment or on its command line, and the JVM gets only a short allowlist of environment
+variables (:data:`JVM_ENV`), so a query reading ``/proc/self/environ`` finds no secret.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ DEFAULT_JVM_OPTS: tuple[str, ...] = (
 
 USER = "neo4j"
 MIN_PASSWORD_LENGTH = 8
+#: The only environment variables the JVM sees (no secrets: the password goes through stdin).
+JVM_ENV = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "JAVA_HOME", "USER"})
 MIN_JAVA_VERSION = 17
 
 _JAR_NAME = "neo4j-local.jar"
@@ -501,8 +504,7 @@ def start(
         java = _require_java()
         uri = _uri(bolt_port)
         log_offset = log.stat().st_size if log.exists() else 0
-        env = dict(os.environ)
-        env["NEO4J_PASSWORD"] = password
+        env = {k: v for k, v in os.environ.items() if k in JVM_ENV}
         cmd = [
             java,
             *(DEFAULT_JVM_OPTS if jvm_opts is None else jvm_opts),
@@ -520,7 +522,7 @@ def start(
                     cmd,
                     cwd=home,
                     env=env,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.PIPE,
                     stdout=log_fh,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -528,6 +530,11 @@ def start(
                 )
             except OSError as exc:
                 raise Neo4jLocalError(f"could not run {java}: {exc}") from exc
+            try:
+                proc.stdin.write(password.encode() + b"\n")
+                proc.stdin.close()
+            except OSError:
+                pass  # it exited at once; _wait_ready reports why from the log
         _CHILDREN[proc.pid] = proc
         tmp = home / (_PID_FILE + ".tmp")
         tmp.write_text(f"{proc.pid}\n")

@@ -563,6 +563,10 @@ class Neo4jStore:
                 raise StoreError(f"the query ran longer than {timeout_s:g} s and was stopped; add LIMIT or "
                                  f"narrow the MATCH") from None
             raise StoreError(f"Cypher error: {exc.message or exc}") from None
+        except ServiceUnavailable as exc:
+            err = StoreError(f"Neo4j went away while running the query: {_START_HINT} ({exc})")
+            err.unreachable = True  # type: ignore[attr-defined] - the console shows this one as a connection error
+            raise err from None
         except (Neo4jError, DriverError) as exc:
             raise StoreError(f"Neo4j could not run the query: {getattr(exc, 'message', None) or exc}") from None
         return {"columns": columns, "rows": rows, "truncated": truncated,

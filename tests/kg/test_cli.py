@@ -114,3 +114,12 @@ def test_neo4j_build_gives_the_embedded_stats(neo4j_server, tmp_path, embedded_s
     st = json.loads(ok(run_kg(tmp_path, "stats", "--json", **env)).stdout)
     assert st.pop("store") == "neo4j"
     assert st == {k: v for k, v in embedded_stats.items() if k != "store"}
+
+
+def test_cypher_command_runs_reads_and_refuses_the_file_probe(home):
+    out = json.loads(ok(run_kg(home, "cypher", "MATCH (n:Gene {name: $n}) RETURN n.id AS id", "-p", "n=MMP3",
+                               "--json")).stdout)
+    assert out["columns"] == ["id"] and out["rows"] == [["HGNC:7173"]]
+    probe = run_kg(home, "cypher", "// '\nLOAD CSV FROM 'file:///proc/self/environ' AS l RETURN l")
+    assert probe.returncode == 2 and "Traceback" not in probe.stderr
+    assert "read-only" in probe.stderr and "LOAD" in probe.stderr and "PATH=" not in probe.stdout + probe.stderr

@@ -23,9 +23,13 @@ import org.neo4j.io.ByteUnit;
  *
  * <p>Usage: {@code java -jar neo4j-local.jar HOME BOLT_PORT}
  *
- * <p>Authentication is on. On the first start in HOME the password of user {@code neo4j} is set from
- * the environment variable {@code NEO4J_PASSWORD} (at least 8 characters) and a marker file is
- * written; later starts leave the stored password alone and do not need the variable.
+ * <p>Authentication is on. On the first start in HOME the password of user {@code neo4j} is read from
+ * the first line of standard input (at least 8 characters; never from the environment or the command
+ * line, so no query can read it from {@code /proc/self/environ}) and a marker file is written; later
+ * starts leave the stored password alone.
+ *
+ * <p>LOAD CSV cannot read local files: file URLs are disallowed and the import directory is an empty
+ * folder under HOME.
  *
  * <p>Prints {@code neo4j-local: READY bolt://127.0.0.1:PORT} on stdout once the server accepts
  * authenticated connections; shuts down cleanly on SIGTERM/SIGINT (shutdown hook).
@@ -40,7 +44,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length != 2) {
-            System.err.println("usage: java -jar neo4j-local.jar HOME BOLT_PORT   (env NEO4J_PASSWORD: initial password)");
+            System.err.println("usage: java -jar neo4j-local.jar HOME BOLT_PORT   (stdin: initial password)");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath().normalize();
@@ -57,9 +61,9 @@ public final class Main {
 
         Path marker = home.resolve(PASSWORD_MARKER);
         boolean firstStart = !Files.exists(marker);
-        String password = System.getenv("NEO4J_PASSWORD");
+        String password = firstStart ? readPassword() : null;
         if (firstStart && (password == null || password.length() < MIN_PASSWORD_LENGTH)) {
-            System.err.println("neo4j-local: first start in " + home + " needs the initial password in env NEO4J_PASSWORD"
+            System.err.println("neo4j-local: first start in " + home + " needs the initial password on standard input"
                     + " (at least " + MIN_PASSWORD_LENGTH + " characters)");
             System.exit(2);
         }
@@ -67,6 +71,8 @@ public final class Main {
         DatabaseManagementService dbms;
         try {
             Files.createDirectories(home);
+            Path importDir = home.resolve("import-empty");
+            Files.createDirectories(importDir);
             dbms = new DatabaseManagementServiceBuilder(home)
                     .setConfig(BoltConnector.enabled, true)
                     .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -74,6 +80,9 @@ public final class Main {
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(HttpsConnector.enabled, false)
                     .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                    // the console is reachable by users: no file:// reads, and an empty import root
+                    .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir)
                     .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
                     .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                     // Databases are already checkpointed and closed when Bolt stops: skip netty's
@@ -122,6 +131,17 @@ public final class Main {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String readPassword() {
+        try {
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = in.readLine();
+            return line == null ? null : line.strip();
+        } catch (IOException e) {
+            return null;
         }
     }
 
