@@ -6,10 +6,15 @@ copied from shared/data/curated) into records with evidence and provenance.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
+from typing import Iterator
 
 from ingest.context import parse_context
+from ingest.errors import csv_reason, reader_boundary
+from ingest.gmt import source_bytes
+from ingest.grounding import Grounder, Grounding, default_grounder
 from ingest.hgnc import HGNCResolver
 from ingest.records import (SourceLoad, SourceReport, citation_curie, gene_node, now_iso, slug)
 from kg.model import Edge, Evidence, Node, Provenance
@@ -29,13 +34,35 @@ def _is_mechanical(onto: Ontology, text: str) -> bool:
     return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", text, re.I) for w in words)
 
 
-def entity(onto: Ontology, resolver: HGNCResolver, name: str, etype: str, ids: str,
-           source: str) -> tuple[list[Node], list[tuple[str, str]], str | None]:
-    """Nodes for one fact column, group memberships (gene, group) and a reason if unmappable.
+def _grounded(g: Grounding, resolver: HGNCResolver, source: str) -> tuple[list[Node], list[tuple[str, str]]]:
+    if g.id.startswith("HGNC:"):
+        return [gene_node(resolver, g.id, source)], []
+    if g.id.startswith("KGGROUP:"):
+        genes = [gene_node(resolver, resolver.resolve(sym).hgnc_id, source) for sym in g.id[8:].split("+")]
+        group = Node(g.id, "gene_group", "+".join(x.name for x in genes), (), tuple(x.id for x in genes), source)
+        return [group, *genes], [(x.id, g.id) for x in genes]
+    return [Node(g.id, g.category, g.label, (), (), source)], []
 
-    Returns (nodes, memberships, reason); the first node is the entity itself.
+
+def entity(onto: Ontology, resolver: HGNCResolver, name: str, etype: str, ids: str,
+           source: str, grounder: Grounder | None = None
+           ) -> tuple[list[Node], list[tuple[str, str]], str | None, Grounding | None]:
+    """Nodes for one fact column, group memberships (gene, group), a reason if unmappable, the grounding.
+
+    Returns (nodes, memberships, reason, grounding); the first node is the entity itself. The
+    curator's grounding map wins over the row's own ids (it may say a phrase names a gene).
     """
     name = name.strip()
+    g = (grounder or default_grounder()).ground(name)
+    if g is not None and (g.basis != "exact" or etype not in ("Gene", "Protein")):
+        nodes, mem = _grounded(g, resolver, source)
+        return nodes, mem, None, g
+    nodes, mem, err = _entity(onto, resolver, name, etype, ids, source)
+    return nodes, mem, err, None
+
+
+def _entity(onto: Ontology, resolver: HGNCResolver, name: str, etype: str, ids: str,
+            source: str) -> tuple[list[Node], list[tuple[str, str]], str | None]:
     id_list = [i.strip() for i in ids.split(";") if i.strip()]
     if etype in ("Gene", "Protein") and not PERTURBATION.search(name):
         genes = []
@@ -63,21 +90,62 @@ def entity(onto: Ontology, resolver: HGNCResolver, name: str, etype: str, ids: s
     return [Node(f"KG:{slug(name)}", category, name, (), xrefs, source)], [], None
 
 
+_FLIP = {"increases": "decreases", "decreases": "increases", "activates": "inhibits", "inhibits": "activates",
+         "promotes": "decreases", "required_for": "decreases", "upregulates_expression": "downregulates_expression",
+         "downregulates_expression": "upregulates_expression"}
+
+
+def flip(predicate: str) -> str:
+    """The predicate of the opposite sign (for a phrase naming the loss of its concept).
+
+    >>> flip("required_for"), flip("inhibits")
+    ('decreases', 'activates')
+    """
+    return _FLIP.get(predicate, predicate)
+
+
+def _tsv_rows(text: str, name: str) -> Iterator[tuple[str, list[str] | None, str]]:
+    """(``file:line``, cells or None, reason) per record; quoted cells may span lines as before.
+
+    ``text`` was decoded with ``surrogateescape``: a record holding a non-UTF-8 byte is rejected
+    alone, and so is one that the csv module refuses (a cell over its limit, a stray ``\r``).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield f"{name}:{start}", None, csv_reason(exc)
+            continue
+        if any("\udc80" <= ch <= "\udcff" for c in row for ch in c):
+            yield f"{name}:{start}", None, "row is not UTF-8; save the file as UTF-8"
+            continue
+        yield f"{name}:{start}", row, ""
+
+
 def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
                version: str | None = None) -> SourceLoad:
-    """Mechanism facts TSV -> records; bad rows are rejected with ``file:line`` and the rule."""
+    """Mechanism facts TSV (``.gz`` too) -> records; bad rows are rejected with ``file:line`` and the rule."""
     onto = onto or load_ontology()
     path = Path(path)
     prov = Provenance("curated", version or path.name, LICENCE, now_iso(), str(path))
     load = SourceLoad(prov, SourceReport("curated", str(path)), onto)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter="\t")
-        header = next(reader, None)
-        if header != FACT_COLUMNS:
-            load.reject(f"{path.name}:1", f"header must be {FACT_COLUMNS}, got {header}")
-            return load
-        for lineno, row in enumerate(reader, start=2):
-            where = f"{path.name}:{lineno}"
+    data, _ = source_bytes(path)
+    rows = _tsv_rows(data.decode("utf-8", errors="surrogateescape"), path.name)
+    first = next(rows, None)
+    header = first[1] if first else None
+    if header != FACT_COLUMNS:
+        got = header if first is None or first[1] is not None else first[2]
+        load.reject(f"{path.name}:1", f"header must be {FACT_COLUMNS}, got {got}")
+        return load
+    with reader_boundary(path.name):  # anything unforeseen in a value: one error naming the file
+        for where, row, reason in rows:
+            if row is None:
+                load.reject(where, reason)
+                continue
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(FACT_COLUMNS):
@@ -92,19 +160,33 @@ def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
             except ValueError:
                 load.reject(where, f"sign {r['sign']!r} is not -1, 0 or +1")
                 continue
-            s_nodes, s_mem, s_err = entity(onto, resolver, r["subject"], r["subject_type"], r["subject_id"], "curated")
-            o_nodes, o_mem, o_err = entity(onto, resolver, r["object"], r["object_type"], r["object_id"], "curated")
+            s_nodes, s_mem, s_err, s_g = entity(onto, resolver, r["subject"], r["subject_type"], r["subject_id"],
+                                                "curated")
+            o_nodes, o_mem, o_err, o_g = entity(onto, resolver, r["object"], r["object_type"], r["object_id"],
+                                                "curated")
             if s_err or o_err:
                 load.reject(where, f"subject: {s_err}" if s_err else f"object: {o_err}")
+                continue
+            if s_nodes[0].id == o_nodes[0].id:
+                load.reject(where, f"subject and object both ground to {s_nodes[0].id}; the fact would be a loop")
                 continue
             citation = citation_curie(r["citation"])
             context = parse_context(r["context"])
             if r["source_url"]:
                 context["source_url"] = r["source_url"]
+            predicate = r["predicate"].strip()
+            for side, g in (("subject", s_g), ("object", o_g)):
+                if g is not None:  # the curator's words stay beside the modelled concept
+                    context[f"{side}_text"] = g.text
+                    context[f"{side}_grounding"] = g.basis
+                    if g.sign < 0:
+                        predicate, sign = flip(predicate), -sign
             ctx = tuple(sorted(context.items()))
-            edge = Edge(s_nodes[0].id, r["predicate"].strip(), o_nodes[0].id, sign)
+            edge = Edge(s_nodes[0].id, predicate, o_nodes[0].id, sign)
             edges = [edge]
-            evidence = [Evidence(edge.key, "curated", citation, r["statement"], None, "curated", ctx, (), sign)]
+            text = f"Curator's summary: {r['statement']}"
+            evidence = [Evidence(edge.key, "curated", citation, text, None, "curated", ctx,
+                                 ("curator_summary",), sign)]
             for gene_id, group_id in s_mem + o_mem:
                 m = Edge(gene_id, "member_of", group_id, 1)
                 edges.append(m)

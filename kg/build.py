@@ -36,6 +36,12 @@ def _facts(ctx: BuildContext) -> list[SourceLoad]:
     return [read_facts(datapack_path("curated", "mechanism_facts.tsv"), ctx.resolver)]
 
 
+def _ontology(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.grounding import hierarchy
+
+    return [hierarchy(resolver=ctx.resolver)]
+
+
 def _lexicon(ctx: BuildContext) -> list[SourceLoad]:
     return [attach_by_lexicon(ctx.all_nodes())]
 
@@ -93,14 +99,15 @@ def _networks(ctx: BuildContext) -> list[SourceLoad]:
 SOURCES: dict[str, Callable[[BuildContext], list[SourceLoad]]] = {
     "curated_modules": _modules,
     "curated_facts": _facts,
+    "ontology_terms": _ontology,
     "reactome": _reactome,
     "wikipathways": _wikipathways,
     "go": _go,
     "networks": _networks,
 }
 PROFILES: dict[str, list[str]] = {
-    "default": ["curated_modules", "curated_facts"],
-    "full": ["curated_modules", "curated_facts", "reactome", "wikipathways", "go", "networks"],
+    "default": ["curated_modules", "curated_facts", "ontology_terms"],
+    "full": ["curated_modules", "curated_facts", "ontology_terms", "reactome", "wikipathways", "go", "networks"],
 }
 
 
@@ -120,7 +127,7 @@ def _literature(ctx: BuildContext) -> list[SourceLoad]:
 
 
 SOURCES["literature"] = _literature
-PROFILES["literature"] = ["curated_modules", "curated_facts", "literature"]
+PROFILES["literature"] = ["curated_modules", "curated_facts", "ontology_terms", "literature"]
 
 
 def collect(profile: str = "default", shared_data: Path | None = None,

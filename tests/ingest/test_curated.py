@@ -53,7 +53,7 @@ def test_modules_and_lexicon_attachment():
     facts = read_facts(datapack_path("curated", "mechanism_facts.tsv"), r)
     lex = attach_by_lexicon({**mods.nodes, **facts.nodes})
     assert len([n for n in mods.nodes.values() if n.category == "mechanism_module"]) == 8
-    overload = "KG:dynamic_compressive_overload"
+    overload = "KGV:dynamic_overload"  # grounded: "dynamic compressive overload" is a vocabulary synonym
     signs = {e.object: e.sign for e in lex.edges.values() if e.subject == overload}
     assert signs == {"MODULE:decompression": -1}
     assert not mods.report.rejected and lex.report.reconciles()

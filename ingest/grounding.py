@@ -1,0 +1,206 @@
+"""Grounding: curated free text -> typed concepts with stable CURIEs, and the hierarchy between them.
+
+Three tables, all data: the project vocabulary (``ontology/vocabulary.yaml``: interventions,
+mechanical stimuli, tissues and outcomes, each with a parent), the data pack's ontology extract
+(``ontologies/terms.tsv``: the GO, CL, UBERON and MONDO terms the graph uses, with typed relations;
+written by ``tools/make_ontology_extract.py``), and the curator's grounding map
+(``curated/grounding.tsv``: text -> id, the sign of the mapping, and its basis: ``exact``,
+``vocabulary`` or ``broader`` — a specific phrase mapped to its general concept, the phrase kept as
+the edge's context). ``sign = -1`` marks a phrase that names the loss of its concept
+("load-induced aggrecan downregulation" -> ACAN, lowered).
+
+>>> g = default_grounder()
+>>> hit = g.ground("spontaneous resorption of LDH")
+>>> hit.id, hit.category, hit.basis
+('KGV:hernia_resorption', 'phenotype', 'vocabulary')
+>>> g.ground("macrophage chemotaxis").id   # an exact GO label
+'GO:0048246'
+>>> g.ground("a phrase nobody mapped") is None
+True
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ingest.records import SourceLoad, SourceReport, now_iso
+from kg.datapack import datapack_path
+from kg.model import Edge, Evidence, Node, Provenance
+from ontology import load_ontology
+
+VOCABULARY = Path(__file__).resolve().parents[1] / "ontology" / "vocabulary.yaml"
+#: ontology relation -> (predicate, sign) in the graph; ``regulates`` without a sign is not walked.
+RELATIONS = {"is_a": ("subclass_of", 1), "part_of": ("part_of", 1),
+             "positively_regulates": ("promotes", 1), "negatively_regulates": ("inhibits", -1)}
+LICENCE = ("GO, CL, UBERON, MONDO: CC BY 4.0 (extract of the named releases); "
+           "project vocabulary: CC BY 4.0")
+
+
+class GroundingError(ValueError):
+    """A grounding table is malformed (the message names file and row)."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    category: str
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[tuple[str, str], ...] = ()   # (relation, id)
+    source: str = "ontology"                    # ontology | vocabulary
+    note: str = ""
+    members: tuple[str, ...] = ()               # gene symbols of a vocabulary gene group
+
+
+@dataclass(frozen=True)
+class Grounding:
+    id: str
+    label: str
+    category: str
+    basis: str      # exact | synonym | vocabulary | broader
+    sign: int = 1
+    text: str = ""
+
+
+def norm(text: str) -> str:
+    """Case, punctuation and plural-insensitive key: ``"M1 Macrophages"`` -> ``"m1 macrophage"``."""
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+class Grounder:
+    def __init__(self, concepts: dict[str, Concept], mapping: dict[str, tuple[str, int, str]]):
+        self.concepts = concepts
+        self.mapping = mapping            # norm(text) -> (id, sign, basis)
+        self.lexicon: dict[str, str] = {}
+        for c in sorted(concepts.values(), key=lambda c: (c.source != "vocabulary", c.id)):
+            for name in (c.label, *c.synonyms):
+                self.lexicon.setdefault(norm(name), c.id)
+
+    def ground(self, text: str) -> Grounding | None:
+        """The concept ``text`` stands for (curator map first, then exact label or synonym), or None."""
+        key = norm(text)
+        if key in self.mapping:
+            cid, sign, basis = self.mapping[key]
+            c = self.concepts.get(cid)
+            return Grounding(cid, c.label if c else text, c.category if c else "", basis, sign, text)
+        cid = self.lexicon.get(key)
+        if cid is None:
+            return None
+        c = self.concepts[cid]
+        basis = "vocabulary" if c.source == "vocabulary" else ("exact" if norm(c.label) == key else "synonym")
+        return Grounding(cid, c.label, c.category, basis, 1, text)
+
+
+def read_vocabulary(path: Path = VOCABULARY) -> dict[str, Concept]:
+    """Vocabulary terms by id; a duplicate id, a missing field or a parent cycle names the row."""
+    terms = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("terms") or []
+    out: dict[str, Concept] = {}
+    for i, t in enumerate(terms, start=1):
+        where = f"{Path(path).name}: term {i}"
+        if not isinstance(t, dict) or not all(t.get(k) for k in ("id", "label", "category")):
+            raise GroundingError(f"{where}: needs id, label and category, got {t!r}")
+        if t["id"] in out:
+            raise GroundingError(f"{where}: duplicate id {t['id']}")
+        parents = (("is_a", t["parent"]),) if t.get("parent") else ()
+        out[t["id"]] = Concept(t["id"], t["label"], t["category"], tuple(t.get("synonyms") or ()), parents,
+                               "vocabulary", t.get("note", ""), tuple(t.get("members") or ()))
+    for cid in out:  # a cycle would let "is a kind of" walk in circles
+        seen, cur = [cid], out[cid]
+        while cur.parents and cur.parents[0][1] in out:
+            nxt = cur.parents[0][1]
+            if nxt in seen:
+                raise GroundingError(f"{Path(path).name}: parent cycle {' -> '.join(seen + [nxt])}")
+            seen.append(nxt)
+            cur = out[nxt]
+    return out
+
+
+def read_terms(path: Path) -> dict[str, Concept]:
+    out: dict[str, Concept] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for lineno, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            if not r.get("id") or not r.get("label"):
+                raise GroundingError(f"{Path(path).name}:{lineno}: id and label are required")
+            rels = tuple(tuple(x.split(":", 1)) for x in (r.get("relations") or "").split("|") if x)
+            out[r["id"]] = Concept(r["id"], r["label"], r["category"],
+                                   tuple(s for s in (r.get("synonyms") or "").split("|") if s), rels)
+    return out
+
+
+def read_mapping(path: Path, known: set[str]) -> dict[str, tuple[str, int, str]]:
+    """The curator's grounding map; ids must be known concepts, HGNC ids or KGGROUP ids."""
+    out: dict[str, tuple[str, int, str]] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for lineno, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            where = f"{Path(path).name}:{lineno}"
+            cid, basis = (r.get("id") or "").strip(), (r.get("basis") or "").strip()
+            if not r.get("text") or not cid:
+                raise GroundingError(f"{where}: text and id are required")
+            if cid not in known and not cid.startswith(("HGNC:", "KGGROUP:")):
+                raise GroundingError(f"{where}: {cid} is not in the vocabulary or the ontology extract")
+            if basis not in ("exact", "synonym", "vocabulary", "broader"):
+                raise GroundingError(f"{where}: basis {basis!r} must be exact, synonym, vocabulary or broader")
+            try:
+                sign = int(r.get("sign") or 1)
+            except ValueError:
+                raise GroundingError(f"{where}: sign {r.get('sign')!r} is not 1 or -1") from None
+            out[norm(r["text"])] = (cid, sign, basis)
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_grounder() -> Grounder:
+    concepts = read_terms(datapack_path("ontologies", "terms.tsv"))
+    concepts.update(read_vocabulary())
+    return Grounder(concepts, read_mapping(datapack_path("curated", "grounding.tsv"), set(concepts)))
+
+
+def concept_node(c: Concept, source: str = "ontology") -> Node:
+    return Node(c.id, c.category, c.label, c.synonyms, (), source, (("note", c.note),) if c.note else ())
+
+
+def hierarchy(grounder: Grounder | None = None, resolver=None) -> SourceLoad:
+    """Every concept of the vocabulary and the ontology extract, with is_a / part_of / regulates edges."""
+    from ingest.records import gene_node
+
+    g = grounder or default_grounder()
+    onto = load_ontology()
+    prov = Provenance("ontology_terms", "terms.tsv + vocabulary.yaml", LICENCE, now_iso(),
+                      "kg/datapack/ontologies/terms.tsv; ontology/vocabulary.yaml")
+    load = SourceLoad(prov, SourceReport("ontology_terms", "ontologies/terms.tsv"), onto)
+    cats = {c.id: c.category for c in g.concepts.values()}
+    for cid in sorted(g.concepts):
+        c = g.concepts[cid]
+        nodes, edges, evidence = [concept_node(c, c.source)], [], []
+        for rel, parent in c.parents:
+            if rel not in RELATIONS or parent not in g.concepts:
+                continue
+            pred, sign = RELATIONS[rel]
+            e = Edge(cid, pred, parent, sign)
+            origin = "project vocabulary" if c.source == "vocabulary" else f"{cid.split(':')[0]} ({rel})"
+            edges.append(e)
+            evidence.append(Evidence(e.key, "ontology", f"ontology:{cid.split(':')[0]}",
+                                     f"{c.label} {onto.predicates[pred].template.format(s='', o='').strip()} "
+                                     f"{g.concepts[parent].label} — {origin}.", None, "ontology",
+                                     (("design", "database"),), (), sign))
+        if c.members and resolver is not None:
+            for sym in c.members:
+                res = resolver.resolve(sym)
+                if not res.ok:
+                    load.reject(f"vocabulary.yaml:{cid}:{sym}", res.reason())
+                    continue
+                gene = gene_node(resolver, res.hgnc_id, "ontology")
+                m = Edge(gene.id, "member_of", cid, 1)
+                nodes.append(gene)
+                edges.append(m)
+                evidence.append(Evidence(m.key, "ontology", "ontology:vocabulary",
+                                         f"{gene.name} is one of the {c.label} (project vocabulary).", None,
+                                         "ontology", (("design", "database"),), (), 1))
+        load.add_row(f"{c.source}:{cid}", nodes, edges, evidence, known_categories=cats)
+    return load
