@@ -76,7 +76,7 @@ READY_QUERIES: tuple[ReadyQuery, ...] = (
     ReadyQuery(
         "evidence for an edge", "Which sentences and papers support one edge (by its key)?",
         "MATCH (v:Evidence {edge_key: $key})\n"
-        "RETURN v.citation AS citation, v.source AS source, v.text AS text", {"key": "83f4796c531acf3f"})  # TNF up-regulates MMP3,
+        "RETURN v.citation AS citation, v.source AS source, v.text AS text", {"key": "83f4796c531acf3f"}),  # TNF up-regulates MMP3
 )
 
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
