@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ingest.context import parse_context
-from ingest.errors import csv_reason, reader_boundary
+from ingest.errors import IngestError, csv_reason, reader_boundary
 from ingest.gmt import source_bytes
 from ingest.grounding import Grounder, Grounding, default_grounder
 from ingest.hgnc import HGNCResolver
@@ -126,6 +126,102 @@ def _tsv_rows(text: str, name: str) -> Iterator[tuple[str, list[str] | None, str
         yield f"{name}:{start}", row, ""
 
 
+CITATIONS = "citations.tsv"
+CITATION_STATUS = ("identified", "grey_literature", "unresolved")
+
+
+def read_citations(path: Path) -> dict[int, dict[str, str]]:
+    """Identifiers looked up for facts that cite a web page, by the fact's line number.
+
+    ``identified`` rows replace the web page with the PMID/DOI a search showed; ``grey_literature``
+    (conference abstracts, database records) and ``unresolved`` rows keep the page and are flagged.
+    """
+    out: dict[int, dict[str, str]] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for lineno, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            if r.get("status") not in CITATION_STATUS or not (r.get("line") or "").isdigit():
+                raise IngestError(f"{Path(path).name}:{lineno}: needs a fact line and a status in {CITATION_STATUS}")
+            if r["status"] == "identified" and not re.match(r"(PMID|DOI|PMCID):", r.get("new_citation") or ""):
+                raise IngestError(f"{Path(path).name}:{lineno}: an identified citation needs a PMID, DOI or PMCID")
+            out[int(r["line"])] = r
+    return out
+
+
+DECOMPOSITIONS = "decompositions.tsv"
+DECOMPOSITION_COLUMNS = ["line", "subject", "predicate", "object", "sign", "flags", "modelled_as"]
+
+
+def read_decompositions(path: Path) -> dict[int, list[dict[str, str]]]:
+    """Gene-level statements the curator read out of compound facts, by the fact's line number.
+
+    Each keeps its fact's citation and statement; ``modelled_as`` says how it was read. A bad row
+    is kept with its ``error`` so the fact reader rejects it with ``file:line``.
+    """
+    out: dict[int, list[dict[str, str]]] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        if next(reader, None) != DECOMPOSITION_COLUMNS:
+            raise IngestError(f"{Path(path).name}:1: header must be {DECOMPOSITION_COLUMNS}")
+        for lineno, row in enumerate(reader, start=2):
+            if not any(c.strip() for c in row):
+                continue
+            d = dict(zip(DECOMPOSITION_COLUMNS, row))
+            d["where"] = f"{Path(path).name}:{lineno}"
+            if len(row) != len(DECOMPOSITION_COLUMNS) or not d["line"].isdigit():
+                d["error"] = f"expected {len(DECOMPOSITION_COLUMNS)} columns and a fact line number"
+                d["line"] = d["line"] if d.get("line", "").isdigit() else "0"
+            out.setdefault(int(d["line"]), []).append(d)
+    return out
+
+
+def _concept(ref: str, resolver: HGNCResolver, grounder: Grounder) -> tuple[list[Node], list[Edge]] | str:
+    """Nodes (and group memberships) for a decomposition's subject or object: a symbol or an id."""
+    if ref.startswith("KGGROUP:"):
+        if not all(resolver.resolve(x).ok for x in ref[8:].split("+")):
+            return f"group {ref} names a symbol HGNC does not know"
+        nodes, mem = _grounded(Grounding(ref, ref, "gene_group", "exact"), resolver, "curated")
+        return nodes, [Edge(g, "member_of", grp, 1) for g, grp in mem]
+    if ref in grounder.concepts:
+        c = grounder.concepts[ref]
+        return [Node(c.id, c.category, c.label, (), (), "curated")], []
+    res = resolver.resolve(ref)
+    if not res.ok:
+        return f"{ref!r} is neither a concept id nor a gene symbol ({res.reason()})"
+    return [gene_node(resolver, res.hgnc_id, "curated")], []
+
+
+def _decomposed(d: dict[str, str], fact: dict[str, str], citation: str, ctx: tuple, fact_sign: int,
+                resolver: HGNCResolver, grounder: Grounder):
+    """(nodes, edges, evidence) of one decomposition row, or the reason it is rejected."""
+    if d.get("error"):
+        return d["error"]
+    onto = load_ontology()
+    pred = d["predicate"].strip()
+    if pred not in onto.predicates:
+        return f"unknown predicate {pred!r}"
+    try:
+        sign = int(d["sign"].replace("+", ""))
+    except ValueError:
+        return f"sign {d['sign']!r} is not -1, 0 or +1"
+    polarity = onto.predicates[pred].polarity
+    if fact_sign and not sign:
+        return f"the decomposition loses the sign of its fact (fact sign {fact_sign:+d}, row sign 0)"
+    if polarity and sign and polarity != sign:
+        return f"sign {sign:+d} contradicts the predicate {pred} (polarity {polarity:+d})"
+    subj, obj = _concept(d["subject"].strip(), resolver, grounder), _concept(d["object"].strip(), resolver, grounder)
+    for side, got in (("subject", subj), ("object", obj)):
+        if isinstance(got, str):
+            return f"{side}: {got}"
+    edge = Edge(subj[0][0].id, pred, obj[0][0].id, sign)
+    flags = tuple(["curator_summary", "decomposed"] + [f.strip() for f in d["flags"].split(",") if f.strip()])
+    text = f"Curator's summary: {fact['statement']} Modelled as: {d['modelled_as']}."
+    ev = [Evidence(edge.key, "curated", citation, text, None, "curated", ctx, flags, sign)]
+    mem = subj[1] + obj[1]
+    ev += [Evidence(m.key, "curated", citation, f"{m.subject} is a member of the group named in the source.",
+                    None, "curated", ctx, (), 1) for m in mem]
+    return [*subj[0], *obj[0]], [edge, *mem], ev
+
+
 def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
                version: str | None = None) -> SourceLoad:
     """Mechanism facts TSV (``.gz`` too) -> records; bad rows are rejected with ``file:line`` and the rule."""
@@ -133,6 +229,11 @@ def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
     path = Path(path)
     prov = Provenance("curated", version or path.name, LICENCE, now_iso(), str(path))
     load = SourceLoad(prov, SourceReport("curated", str(path)), onto)
+    grounder = default_grounder()
+    dec_path = path.with_name(DECOMPOSITIONS)
+    decomposed = read_decompositions(dec_path) if dec_path.exists() else {}
+    cite_path = path.with_name(CITATIONS)
+    looked_up = read_citations(cite_path) if cite_path.exists() else {}
     data, _ = source_bytes(path)
     rows = _tsv_rows(data.decode("utf-8", errors="surrogateescape"), path.name)
     first = next(rows, None)
@@ -170,8 +271,14 @@ def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
             if s_nodes[0].id == o_nodes[0].id:
                 load.reject(where, f"subject and object both ground to {s_nodes[0].id}; the fact would be a loop")
                 continue
-            citation = citation_curie(r["citation"])
+            lineno = int(where.rsplit(":", 1)[1])
+            found = looked_up.get(lineno)
+            citation = citation_curie(found["new_citation"] if found and found["status"] == "identified"
+                                      else r["citation"])
+            status = found["status"] if found else ("identified" if not citation.startswith("URL:") else "unresolved")
             context = parse_context(r["context"])
+            if found and found["status"] == "identified":
+                context["citation_lookup"] = f"identifier found by search for the cited page ({CITATIONS})"
             if r["source_url"]:
                 context["source_url"] = r["source_url"]
             predicate = r["predicate"].strip()
@@ -185,8 +292,8 @@ def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
             edge = Edge(s_nodes[0].id, predicate, o_nodes[0].id, sign)
             edges = [edge]
             text = f"Curator's summary: {r['statement']}"
-            evidence = [Evidence(edge.key, "curated", citation, text, None, "curated", ctx,
-                                 ("curator_summary",), sign)]
+            flags = ("curator_summary",) + (() if status == "identified" else (status,))
+            evidence = [Evidence(edge.key, "curated", citation, text, None, "curated", ctx, flags, sign)]
             for gene_id, group_id in s_mem + o_mem:
                 m = Edge(gene_id, "member_of", group_id, 1)
                 edges.append(m)
@@ -194,12 +301,37 @@ def read_facts(path: Path, resolver: HGNCResolver, onto: Ontology | None = None,
                                          f"{gene_id} is a member of the group named in the source.", None,
                                          "curated", ctx, (), 1))
             load.add_row(where, [*s_nodes, *o_nodes], edges, evidence)
+            for d in decomposed.get(lineno, ()):
+                extra = _decomposed(d, r, citation, ctx, sign, resolver, grounder)
+                if isinstance(extra, str):
+                    load.reject(d["where"], extra)
+                else:
+                    load.add_row(d["where"], *extra)
     return load
 
 
+ANNOTATIONS = "module_annotations.tsv"
+
+
+def read_annotations(path: Path) -> dict[str, list[tuple[str, str, str, str]]]:
+    """module key -> (symbol, GO id, GO name, MSigDB set) rows (written by tools/make_module_annotations.py)."""
+    out: dict[str, list[tuple[str, str, str, str]]] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for lineno, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            if not all(r.get(k) for k in ("module", "symbol", "go_id", "go_name", "msigdb_set")):
+                raise IngestError(f"{Path(path).name}:{lineno}: module, symbol, go_id, go_name and msigdb_set are required")
+            out.setdefault(r["module"], []).append((r["symbol"], r["go_id"], r["go_name"], r["msigdb_set"]))
+    return out
+
+
 def read_modules(resolver: HGNCResolver, onto: Ontology | None = None) -> SourceLoad:
-    """Module nodes and their member genes, GO terms and Reactome pathways (from ontology/modules.yaml)."""
+    """Module nodes and their member genes, GO terms and Reactome pathways (from ontology/modules.yaml),
+    plus member genes by their own GO annotation (``module_annotations.tsv`` in the data pack)."""
+    from kg.datapack import datapack_path  # noqa: PLC0415
+
     onto = onto or load_ontology()
+    ann_path = datapack_path("curated", ANNOTATIONS)
+    annotations = read_annotations(ann_path) if ann_path.exists() else {}
     prov = Provenance("curated_modules", "modules.yaml", LICENCE, now_iso(), "ontology/modules.yaml")
     load = SourceLoad(prov, SourceReport("curated_modules", "ontology/modules.yaml"), onto)
     for m in sorted(onto.modules.values(), key=lambda m: m.order):
@@ -207,8 +339,9 @@ def read_modules(resolver: HGNCResolver, onto: Ontology | None = None) -> Source
         mod = Node(m.id, "mechanism_module", m.name, m.synonyms, xrefs, "curated_modules",
                    (("description", m.description), ("order", m.order)))
         load.add_row(f"modules.yaml:{m.key}", [mod], [], [])
-        cites = [citation_curie(c) for c in m.key_sources if re.match(r"(PMID|DOI|PMCID):", c)] \
-            or ["ontology/modules.yaml"]
+        # The module's key sources describe the module, not each member: a membership cites the
+        # curator's definition (no paper), so MMP3's membership never borrows six papers' weight.
+        cites = ["ontology/modules.yaml"]
         members: list[tuple[Node, str]] = []
         for sym in m.member_genes:
             res = resolver.resolve(sym)
@@ -221,12 +354,30 @@ def read_modules(resolver: HGNCResolver, onto: Ontology | None = None) -> Source
         members += [(Node(t["id"], "pathway", t["name"], (), (), "curated_modules",
                           (("verification", t.get("verification", "")),)), "Reactome pathway")
                     for t in m.reactome_pathways]
+        curated_ids = {n.id for n, _ in members}
+        for sym, go_id, go_name, set_name in annotations.get(m.key, ()):
+            res = resolver.resolve(sym)
+            if not res.ok:
+                load.reject(f"{ANNOTATIONS}:{m.key}:{sym}", res.reason())
+                continue
+            gene = gene_node(resolver, res.hgnc_id, "curated_modules")
+            e = Edge(gene.id, "member_of", m.id, m.member_sign(gene.name))
+            ev = Evidence(e.key, "go", go_id, f"GO annotation: {gene.name} is annotated to {go_name} ({go_id}), "
+                          f"a process of the {m.name} module (MSigDB C5 GO v2023.2 set {set_name}).", None,
+                          "go_annotation", (("design", "database"),), (), e.sign)
+            if gene.id in curated_ids:  # the curator's membership gains the annotation as its evidence
+                load.add_row(f"{ANNOTATIONS}:{m.key}:{sym}:{go_id}", [], [e], [ev],
+                             known_categories={m.id: "mechanism_module", gene.id: "gene"})
+            else:
+                load.add_row(f"{ANNOTATIONS}:{m.key}:{sym}:{go_id}", [gene], [e], [ev],
+                             known_categories={m.id: "mechanism_module"})
         for node, kind in members:
             sign = m.member_sign(node.name) if kind == "member gene" else 1
             e = Edge(node.id, "member_of", m.id, sign)
             role = {1: "", 0: " (direction not stated)", -1: " that opposes it"}[sign]
-            ev = [Evidence(e.key, "curated_modules", c, f"{node.name} is a {kind}{role} of the {m.name} module.",
-                           None, "curated", (("design", "database"),), (), sign) for c in cites]
+            ev = [Evidence(e.key, "curated_modules", c,
+                           f"Curator's module definition: {node.name} is a {kind}{role} of the {m.name} module.",
+                           None, "curated", (("design", "database"),), ("curator_summary",), sign) for c in cites]
             load.add_row(f"modules.yaml:{m.key}:{node.id}", [node], [e], ev,
                          known_categories={m.id: "mechanism_module"})
     return load
@@ -235,8 +386,8 @@ def read_modules(resolver: HGNCResolver, onto: Ontology | None = None) -> Source
 def attach_by_lexicon(nodes: dict[str, Node], onto: Ontology | None = None) -> SourceLoad:
     """Put free-text entities (KG: ids, GO terms) into modules by the modules' lexicon rules."""
     onto = onto or load_ontology()
-    prov = Provenance("ontology", "modules.yaml lexicon", LICENCE, now_iso(), "ontology/modules.yaml")
-    load = SourceLoad(prov, SourceReport("ontology", "ontology/modules.yaml#lexicon"), onto)
+    prov = Provenance("lexicon", "modules.yaml lexicon", LICENCE, now_iso(), "ontology/modules.yaml")
+    load = SourceLoad(prov, SourceReport("lexicon", "ontology/modules.yaml#lexicon"), onto)
     cats = {n.id: n.category for n in nodes.values()}
     cats.update({m.id: "mechanism_module" for m in onto.modules.values()})
     for nid in sorted(nodes):
@@ -249,7 +400,7 @@ def attach_by_lexicon(nodes: dict[str, Node], onto: Ontology | None = None) -> S
                         if re.search(re.escape(w), n.name, re.I))
             text = (f"'{n.name}' names {'part of' if sign > 0 else 'the opposite of'} {m.name} "
                     f"(lexicon word '{word}').")
-            ev = Evidence(e.key, "ontology", "ontology/modules.yaml", text, None, "lexicon",
-                          (("design", "database"),), (), sign)
+            ev = Evidence(e.key, "lexicon", "ontology/modules.yaml", f"Keyword membership: {text}", None, "lexicon",
+                          (("design", "database"),), ("lexicon",), sign)
             load.add_row(f"lexicon:{n.id}->{m.key}", [], [e], [ev], known_categories=cats)
     return load

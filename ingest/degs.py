@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ingest.errors import IngestError, bounded_reader, csv_reason
 from ingest.gmt import GeneMapper, Source, decoded_rows, new_load, source_bytes, source_url, text_lines
 from ingest.hgnc import HGNCResolver
 from ingest.records import SourceLoad
@@ -32,7 +33,7 @@ PADJ_NAMES = ("padj", "adj.p.val", "fdr", "qvalue", "q_value", "p_adj", "adj_pva
 NA = {"", "na", "nan", "n/a", "null", "none", "-"}
 
 
-class DEGTableError(ValueError):
+class DEGTableError(IngestError):
     """The table cannot be read at all (no gene column, no fold-change column, unreadable file)."""
 
 
@@ -75,14 +76,13 @@ def _rows(data: bytes, label: str) -> Iterator[tuple[int, list[str] | None, str]
     if data[:4] == b"PK\x03\x04":  # an XLSX (zip) workbook: first sheet
         from openpyxl import load_workbook
 
-        try:
+        try:  # read the sheet here: a damaged zip can fail at any row, not only on opening
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = [["" if c is None else str(c) for c in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+            wb.close()
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one clear error
             raise DEGTableError(f"{label}: not a readable XLSX workbook ({exc})") from exc
-        ws = wb.worksheets[0]
-        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, ["" if c is None else str(c) for c in row], ""
-        wb.close()
+        yield from ((n, row, "") for n, row in enumerate(sheet, start=1))
         return
     lines = list(text_lines(data, label))
     sample = "\n".join(t for _, t, _ in lines[:5] if t)
@@ -91,8 +91,11 @@ def _rows(data: bytes, label: str) -> Iterator[tuple[int, list[str] | None, str]
     for n, text, err in lines:
         if text is None:
             yield n, None, err
-        else:
+            continue
+        try:
             yield n, next(csv.reader([text], delimiter=delim)) if text.strip() else [], ""
+        except csv.Error as exc:  # a cell over the field limit or a stray \r: that row only
+            yield n, None, csv_reason(exc)
 
 
 def _number(cell: str) -> float | None:
@@ -106,6 +109,7 @@ def _number(cell: str) -> float | None:
     return v
 
 
+@bounded_reader
 def read_deg_table(src: Source, resolver: HGNCResolver, experiment: Experiment | str, *,
                    name: str | None = None, symbol_col: str | None = None, lfc_col: str | None = None,
                    padj_col: str | None = None, onto: Ontology | None = None) -> SourceLoad:
@@ -204,6 +208,7 @@ def read_deg_table(src: Source, resolver: HGNCResolver, experiment: Experiment |
     return sl
 
 
+@bounded_reader
 def read_gene_list(src: Source, resolver: HGNCResolver, experiment: Experiment | str, *,
                    name: str | None = None, onto: Ontology | None = None) -> SourceLoad:
     """A plain list (one symbol or id per line; ``#`` comments) -> experiment + unsigned ``measured_in`` edges."""
@@ -236,6 +241,7 @@ def read_gene_list(src: Source, resolver: HGNCResolver, experiment: Experiment |
     return sl
 
 
+@bounded_reader
 def read_genes(src: Source, resolver: HGNCResolver, experiment: Experiment | str, **kw: Any) -> SourceLoad:
     """A DEG table, or a plain list when the file has one column (no tab, comma or semicolon).
 

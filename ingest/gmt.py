@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ingest.errors import bounded_reader, reader_boundary
 from ingest.hgnc import HGNCResolver
 from ingest.records import SourceLoad, SourceReport, gene_node, merge_nodes, now_iso
 from kg.model import Edge, Evidence, Node, Provenance
@@ -28,6 +29,8 @@ Source = str | Path | bytes
 def source_bytes(src: Source, name: str | None = None) -> tuple[bytes, str]:
     """(content, display name) of a path or raw bytes; ``.gz`` content is decompressed.
 
+    A truncated or corrupt ``.gz`` raises :class:`ingest.errors.IngestError` naming the file.
+
     >>> source_bytes(b"abc", "mem.txt")
     (b'abc', 'mem.txt')
     """
@@ -37,7 +40,8 @@ def source_bytes(src: Source, name: str | None = None) -> tuple[bytes, str]:
         p = Path(src)
         data, label = p.read_bytes(), name or p.name
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        with reader_boundary(label):
+            data = gzip.decompress(data)
     return data, label
 
 
@@ -214,6 +218,7 @@ def msigdb_label(set_name: str) -> str:
     return _MSIGDB_PREFIX.sub("", set_name).replace("_", " ").lower().strip() or set_name
 
 
+@bounded_reader
 def msigdb_sets(src: Source, resolver: HGNCResolver, *, source: str, category: str, licence: str,
                 name: str | None = None, version: str | None = None, onto: Ontology | None = None) -> SourceLoad:
     """An MSigDB-style GMT (``SET_NAME<TAB>URL<TAB>symbols``) as ``MSIGDB:<SET_NAME>`` nodes.

@@ -55,6 +55,7 @@ class Concept:
     source: str = "ontology"                    # ontology | vocabulary
     note: str = ""
     members: tuple[str, ...] = ()               # gene symbols of a vocabulary gene group
+    modules: tuple[str, ...] = ()               # mechanism modules the term is part of by definition
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def read_vocabulary(path: Path = VOCABULARY) -> dict[str, Concept]:
             raise GroundingError(f"{where}: duplicate id {t['id']}")
         parents = (("is_a", t["parent"]),) if t.get("parent") else ()
         out[t["id"]] = Concept(t["id"], t["label"], t["category"], tuple(t.get("synonyms") or ()), parents,
-                               "vocabulary", t.get("note", ""), tuple(t.get("members") or ()))
+                               "vocabulary", t.get("note", ""), tuple(t.get("members") or ()),
+                               tuple(t.get("modules") or ()))
     for cid in out:  # a cycle would let "is a kind of" walk in circles
         seen, cur = [cid], out[cid]
         while cur.parents and cur.parents[0][1] in out:
@@ -202,5 +204,17 @@ def hierarchy(grounder: Grounder | None = None, resolver=None) -> SourceLoad:
                 evidence.append(Evidence(m.key, "ontology", "ontology:vocabulary",
                                          f"{gene.name} is one of the {c.label} (project vocabulary).", None,
                                          "ontology", (("design", "database"),), (), 1))
+        for key in c.modules:
+            module = onto.modules.get(key)
+            if module is None:
+                load.reject(f"vocabulary.yaml:{cid}", f"module {key!r} is not one of {', '.join(sorted(onto.modules))}")
+                continue
+            m = Edge(cid, "member_of", module.id, 1)
+            edges.append(m)
+            evidence.append(Evidence(m.key, "ontology", "ontology:vocabulary",
+                                     f"Curator's module definition: {c.label} is part of {module.name} "
+                                     f"(project vocabulary).", None, "ontology", (("design", "database"),),
+                                     ("curator_summary",), 1))
+            cats[module.id] = "mechanism_module"
         load.add_row(f"{c.source}:{cid}", nodes, edges, evidence, known_categories=cats)
     return load

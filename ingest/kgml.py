@@ -13,6 +13,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from itertools import product
 
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+
+from ingest.errors import bounded_reader, describe
 from ingest.gmt import GeneMapper, Source, membership_evidence, new_load, source_bytes, source_url
 from ingest.hgnc import HGNCResolver
 from ingest.records import SourceLoad
@@ -66,15 +70,19 @@ def _genes(entries: dict[str, ET.Element], eid: str, mapper: GeneMapper,
     return nodes, miss, ""
 
 
+@bounded_reader
 def read_kgml(src: Source, resolver: HGNCResolver, *, name: str | None = None, version: str | None = None,
               onto: Ontology | None = None) -> SourceLoad:
     """A human KGML pathway -> ``KEGG:hsaNNNNN`` pathway node, gene memberships, signed relations."""
     data, label = source_bytes(src, name)
     sl = new_load("kegg", version or label, LICENCE, source_url(src, label), label, onto)
     try:
-        root = ET.fromstring(data)
+        root = DET.fromstring(data)  # entity declarations refused by design, not by expat's limits
     except ET.ParseError as exc:
         sl.reject(f"{label}:{exc.position[0]}", f"not well-formed KGML/XML (column {exc.position[1]}): {exc}")
+        return sl
+    except DefusedXmlException as exc:
+        sl.reject(f"{label}:DOCTYPE", describe(exc)[1])
         return sl
     if root.tag != "pathway" or not (root.get("name") or "").startswith("path:"):
         sl.reject(f"{label}:{root.tag}", "root element is not a KGML <pathway name='path:…'>")

@@ -26,6 +26,7 @@ from ingest.pubmed import Article
 from ingest.pubtator import PubTatorDocument
 from ingest.records import SourceLoad, SourceReport, gene_node, now_iso
 from kg.model import Edge, Evidence, Node, Provenance
+from ontology import load_ontology
 
 LICENCE = "NLM PubMed terms (abstracts: publisher copyright; sentences quoted as evidence)"
 
@@ -51,12 +52,13 @@ class LiteratureStats:
     relations: int = 0
     verified: int = 0
     unverified: int = 0
+    impossible: int = 0  # category pairs the ontology forbids for text-mined relations (never expected)
     skipped_documents: int = 0
     messages: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"documents": self.documents, "sentences": self.sentences, "relations": self.relations,
-                "verified": self.verified, "unverified": self.unverified,
+                "verified": self.verified, "unverified": self.unverified, "impossible": self.impossible,
                 "skipped_documents": self.skipped_documents, "messages": self.messages[:50]}
 
 
@@ -89,8 +91,21 @@ def document_from_pubtator(d: PubTatorDocument) -> Document:
 def entity_node(m: Mention, resolver: HGNCResolver, source: str) -> Node:
     if m.category == "gene":
         return gene_node(resolver, m.id, source)
+    if m.category == "gene_group":
+        return group_node(m, resolver, source)
     term = _terms_by_id().get(m.id)
     return Node(m.id, m.category, term.name if term else m.text, (), (), source)
+
+
+def group_node(m: Mention, resolver: HGNCResolver, source: str) -> Node:
+    """A gene group ("MMPs", integrin α5β1): its members (HGNC ids) as xrefs, as curated groups have."""
+    from ingest.nlp.gene_groups import groups_by_id
+
+    g = groups_by_id().get(m.id)
+    if g is not None:
+        return Node(g.id, "gene_group", g.name, (), g.members, source)
+    members = tuple(h for h in (resolver.by_symbol(s) for s in m.id.removeprefix("KGGROUP:").split("+")) if h)
+    return Node(m.id, "gene_group", m.text, (), members, source)
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +114,11 @@ def _terms_by_id() -> dict:
     for t in lexicon_terms().values():
         out.setdefault(t.id, t)
     return out
+
+
+@lru_cache(maxsize=1)
+def _ontology():
+    return load_ontology()
 
 
 def publication_node(doc: Document, source: str) -> Node:
@@ -142,6 +162,11 @@ def _add_relation(load: SourceLoad, stats: LiteratureStats, d: Document, r: Rela
     if not verify_sentence(d.text, sentence, (s, e)) or sentence.strip() != sentence:
         stats.unverified += 1
         load.reject(where, "sentence does not verify against the stored document text")
+        return
+    reason = _ontology().check_literature_edge(r.subject.category, r.predicate, r.object.category)
+    if reason is not None:
+        stats.impossible += 1
+        load.reject(where, f"relation between categories that cannot hold it: {reason}")
         return
     stats.verified += 1
     edge = Edge(r.subject.id, r.predicate, r.object.id, r.sign)

@@ -2,9 +2,10 @@
 layouts, ``.gz`` included) and fetch from NCBI E-utilities (esearch with history, batched efetch).
 
 Parsing streams with ``iterparse``, so a full baseline file never sits in memory. Bad input is
-reported, never raised: malformed XML stops that file with ``file:line`` and the parser's
-message; an article without abstract, or with one above ``MAX_ABSTRACT_CHARS``, is skipped and
-counted; HTML entities (``&nbsp;``) and lines in a legacy 8-bit encoding are repaired.
+reported, never raised: malformed XML, a truncated ``.gz`` or a DTD declaring entities (refused by
+design: defusedxml, no entity expansion) stops that file with ``file:line`` and the reason; an
+article without abstract, or with one above ``MAX_ABSTRACT_CHARS``, is skipped and counted;
+HTML entities (``&nbsp;``) and lines in a legacy 8-bit encoding are repaired.
 
 >>> arts, problems = parse_pubmed_bytes(b'''<PubmedArticleSet><PubmedArticle><MedlineCitation>
 ... <PMID>1</PMID><Article><Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue>
@@ -26,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+import defusedxml.ElementTree as DET
 import requests
+
+from ingest.errors import IngestError, reader_boundary
 
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 MAX_ABSTRACT_CHARS = 100_000
@@ -109,6 +113,9 @@ def article_from_citation(cit: ET.Element, where: str, problems: ParseProblems) 
     if len(abstract) > MAX_ABSTRACT_CHARS:
         problems.skip(here, f"abstract of {len(abstract)} characters exceeds {MAX_ABSTRACT_CHARS}")
         return None
+    if len(title) > MAX_ABSTRACT_CHARS:  # title + abstract must stay under the NLP pipeline's max_length
+        problems.skip(here, f"title of {len(title)} characters exceeds {MAX_ABSTRACT_CHARS}")
+        return None
     mesh = tuple(d.get("UI") or clean_text(d.text or "")
                  for d in cit.findall("MeshHeadingList/MeshHeading/DescriptorName"))
     return Article(pmid, title, abstract, _year(art), clean_text(art.findtext("Journal/Title") or ""),
@@ -171,20 +178,20 @@ def iter_articles(stream: IO[bytes], name: str, problems: ParseProblems) -> Iter
     reader = io.BufferedReader(_RepairingReader(stream, problems), 1 << 16)
     n = 0
     try:
-        for _event, elem in ET.iterparse(reader, events=("end",)):
-            tag = elem.tag
-            if tag == "MedlineCitation":
-                n += 1
-                art = article_from_citation(elem, f"{name}:record {n}", problems)
-                if art is not None:
-                    yield art
-                elem.clear()
-            elif tag in ("PubmedArticle", "DeleteCitation", "PubmedBookArticle"):
-                elem.clear()
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else "?"
-        problems.skip(f"{name}:{line}", f"malformed XML, rest of file skipped ({exc})")
-    except (OSError, EOFError) as exc:  # truncated .gz
+        with reader_boundary(name):  # malformed XML, entities, truncated or corrupt .gz
+            for _event, elem in DET.iterparse(reader, events=("end",)):
+                tag = elem.tag
+                if tag == "MedlineCitation":
+                    n += 1
+                    art = article_from_citation(elem, f"{name}:record {n}", problems)
+                    if art is not None:
+                        yield art
+                    elem.clear()
+                elif tag in ("PubmedArticle", "DeleteCitation", "PubmedBookArticle"):
+                    elem.clear()
+    except IngestError as exc:
+        problems.skip(exc.where, f"{exc.reason}; rest of file skipped")
+    except OSError as exc:  # the file itself could not be read
         problems.skip(name, f"cannot read file ({exc})")
 
 

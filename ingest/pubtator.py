@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ingest.errors import MALFORMED, IngestError, describe, reader_boundary
 from ingest.hgnc import HGNCResolver, default_resolver
 
 #: PubTator concept type -> (category, id prefix); None = not an entity we load.
 TYPE_MAP = {"Chemical": ("chemical", "MESH"), "Disease": ("phenotype", "MESH")}
+#: Longest document text kept: what the NLP pipeline takes in one piece (spaCy's max_length).
+#: Checked on passage offsets before the gap is filled with spaces, so a huge offset costs nothing.
+MAX_DOCUMENT_CHARS = 1_000_000
 
 
 @dataclass
@@ -69,11 +73,36 @@ def entity_id(infons: dict[str, Any], text: str, resolver: HGNCResolver) -> tupl
     return None
 
 
+def _obj(value: Any, what: str) -> dict[str, Any]:
+    """``value`` if it is a JSON object (missing or empty: ``{}``), else TypeError naming ``what``."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} is a {type(value).__name__}, not an object")
+    return value
+
+
+def _arr(value: Any, what: str) -> list[Any]:
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"{what} is a {type(value).__name__}, not a list")
+    return value
+
+
 def parse_bioc_document(d: dict[str, Any], where: str = "<json>",
                         resolver: HGNCResolver | None = None) -> tuple[PubTatorDocument | None, str | None]:
-    """One BioC document -> (PubTatorDocument, None) or (None, reason)."""
-    resolver = resolver or default_resolver()
-    passages = sorted(d.get("passages") or [], key=lambda p: int(p.get("offset", 0)))
+    """One BioC document -> (PubTatorDocument, None) or (None, reason); a malformed one gives a reason, never raises."""
+    try:
+        return _parse_bioc_document(d, where, resolver or default_resolver())
+    except MALFORMED as exc:  # wrong JSON types or values anywhere in the document
+        return None, f"malformed BioC document: {describe(exc)[1]}"
+
+
+def _parse_bioc_document(d: dict[str, Any], where: str,
+                         resolver: HGNCResolver) -> tuple[PubTatorDocument | None, str | None]:
+    passages = sorted((_obj(p, "passage") for p in _arr(_obj(d, "document").get("passages"), "passages")),
+                      key=lambda p: int(p.get("offset", 0)))
     if not passages:
         return None, "document has no passages"
     pmid = str(d.get("pmid") or d.get("id") or "").strip()
@@ -87,8 +116,12 @@ def parse_bioc_document(d: dict[str, Any], where: str = "<json>",
         off = int(p.get("offset", 0))
         if off < len(text):
             return None, f"passage at offset {off} overlaps the previous one"
+        if off > MAX_DOCUMENT_CHARS:
+            return None, f"passage offset {off} is beyond {MAX_DOCUMENT_CHARS:,} characters"
         text += " " * (off - len(text)) + (p.get("text") or "")
-        inf = p.get("infons") or {}
+        if len(text) > MAX_DOCUMENT_CHARS:
+            return None, f"document text is longer than {MAX_DOCUMENT_CHARS:,} characters"
+        inf = _obj(p.get("infons"), "passage infons")
         if inf.get("type") in ("title", "front") and not title:
             title = p.get("text") or ""
         if str(inf.get("year", "")).isdigit():
@@ -96,9 +129,11 @@ def parse_bioc_document(d: dict[str, Any], where: str = "<json>",
         journal = journal or str(inf.get("journal", ""))
     entities, unmapped = [], []
     for p in passages:
-        for a in p.get("annotations") or []:
-            infons = a.get("infons") or {}
-            for loc in a.get("locations") or []:
+        for a in _arr(p.get("annotations"), "annotations"):
+            a = _obj(a, "annotation")
+            infons = _obj(a.get("infons"), "annotation infons")
+            for loc in _arr(a.get("locations"), "locations"):
+                loc = _obj(loc, "location")
                 s, n = int(loc.get("offset", -1)), int(loc.get("length", -1))
                 if s < 0 or text[s:s + n] != a.get("text"):
                     return None, (f"annotation {a.get('id')} {a.get('text')!r} does not match the text at "
@@ -109,8 +144,8 @@ def parse_bioc_document(d: dict[str, Any], where: str = "<json>",
                 elif infons.get("type") == "Gene":
                     unmapped.append(a.get("text", ""))
     rels = []
-    for r in d.get("relations") or []:
-        inf = r.get("infons") or {}
+    for r in _arr(d.get("relations"), "relations"):
+        inf = _obj(_obj(r, "relation").get("infons"), "relation infons")
         r1, r2 = inf.get("role1") or {}, inf.get("role2") or {}
         if isinstance(r1, dict) and isinstance(r2, dict):
             m1, m2 = entity_id(r1, "", resolver), entity_id(r2, "", resolver)
@@ -143,17 +178,24 @@ def parse_pubtator_files(paths: Iterable[str | Path], resolver: HGNCResolver | N
     for path in paths:
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, ValueError) as exc:
+            with reader_boundary(path.name):  # RecursionError too: JSON nested thousands deep
+                data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError as exc:
             out.skipped += 1
             out.messages.append(f"{path.name}: not readable BioC JSON ({exc})")
+            continue
+        except IngestError as exc:
+            out.skipped += 1
+            out.messages.append(f"{exc.where}: not readable BioC JSON ({exc.reason})")
             continue
         if isinstance(data, dict) and "documents" in data:
             docs = data["documents"]
         elif isinstance(data, dict) and "PubTator3" in data:
             docs = data["PubTator3"]
         else:
-            docs = data if isinstance(data, list) else [data]
+            docs = data
+        if not isinstance(docs, list):
+            docs = [docs]
         for i, d in enumerate(docs):
             where = f"{path.name}:document {i + 1}"
             if not isinstance(d, dict):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.errors import bounded_reader
 from ingest.gmt import (GeneMapper, decoded_rows, GeneSet, Source, load_gene_sets, msigdb_sets, new_load, source_bytes,
                         source_url)
 from ingest.hgnc import HGNCResolver
@@ -33,6 +34,7 @@ def _version(label: str) -> str:
     return m.group(1) if m else label
 
 
+@bounded_reader
 def read_reactome_gmt(src: Source, resolver: HGNCResolver, *, name: str | None = None,
                       version: str | None = None, onto: Ontology | None = None) -> SourceLoad:
     """``ReactomePathways.gmt`` (name, R-HSA id, symbols) -> pathway nodes and gene ``member_of`` edges."""
@@ -55,6 +57,7 @@ def read_msigdb_reactome(src: Source, resolver: HGNCResolver, *, name: str | Non
                        name=name, version=version, onto=onto)
 
 
+@bounded_reader
 def read_reactome_hierarchy(src: Source, *, names: dict[str, str] | None = None, name: str | None = None,
                             version: str | None = None, onto: Ontology | None = None) -> SourceLoad:
     """``parent<TAB>child`` rows -> ``child part_of parent`` for human (R-HSA) pathways only.

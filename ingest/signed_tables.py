@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ingest.errors import bounded_reader, csv_reason
 from ingest.gmt import GeneMapper, Source, decoded_rows, new_load, source_bytes, source_url, text_lines
 from ingest.hgnc import HGNCResolver
 from ingest.records import SourceLoad, slug
@@ -58,6 +59,7 @@ def _gene_or_group(mapper: GeneMapper, text: str, source: str) -> tuple[list[Nod
     return [group, *genes], [Edge(g.id, "member_of", gid, 1) for g in genes], []
 
 
+@bounded_reader
 def read_omnipath(src: Source, resolver: HGNCResolver, *, name: str | None = None, version: str | None = None,
                   onto: Ontology | None = None) -> SourceLoad:
     """``source<TAB>interaction<TAB>target`` with interaction 1 (activation) or -1 (inhibition)."""
@@ -113,6 +115,7 @@ def _signor_entity(mapper: GeneMapper, uniprot: dict[str, str], name: str, etype
     return None, f"{name} ({etype})"
 
 
+@bounded_reader
 def read_signor(src: Source, resolver: HGNCResolver, *, name: str | None = None, version: str | None = None,
                 onto: Ontology | None = None) -> SourceLoad:
     """A SIGNOR causal-interaction export (semicolon-separated, header row, 28 columns)."""
@@ -132,7 +135,11 @@ def read_signor(src: Source, resolver: HGNCResolver, *, name: str | None = None,
             good.append((n, text))
     if not good:
         return sl
-    header = next(csv.reader([good[0][1]], delimiter=";"))
+    try:
+        header = next(csv.reader([good[0][1]], delimiter=";"))
+    except csv.Error as exc:
+        sl.reject(f"{label}:{good[0][0]}", f"header: {csv_reason(exc)}")
+        return sl
     missing = [c for c in SIGNOR_COLUMNS if c not in header]
     if missing:
         sl.reject(f"{label}:{good[0][0]}", f"not a SIGNOR export: missing column(s) {', '.join(missing)}")
@@ -141,7 +148,11 @@ def read_signor(src: Source, resolver: HGNCResolver, *, name: str | None = None,
         where = f"{label}:{n}"
         if not text.strip():
             continue
-        row = next(csv.reader(io.StringIO(text), delimiter=";"))
+        try:
+            row = next(csv.reader(io.StringIO(text), delimiter=";"))
+        except csv.Error as exc:  # a cell over the field limit or a stray \r: that row only
+            sl.reject(where, csv_reason(exc))
+            continue
         if len(row) != len(header):
             sl.reject(where, f"expected {len(header)} fields, got {len(row)}")
             continue

@@ -17,6 +17,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from itertools import product
 
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+
+from ingest.errors import bounded_reader, describe
 from ingest.gmt import (GeneMapper, GeneSet, Source, load_gene_sets, membership_evidence, msigdb_sets,
                         new_load, source_bytes, source_url)
 from ingest.hgnc import HGNCResolver
@@ -48,6 +52,7 @@ GENE_TYPES = {"GeneProduct", "Protein", "Rna", "Gene", "Complex"}
 _WP = re.compile(r"WP\d+")
 
 
+@bounded_reader
 def read_wikipathways_gmt(src: Source, resolver: HGNCResolver, *, name: str | None = None,
                           version: str | None = None, onto: Ontology | None = None) -> SourceLoad:
     """Native WikiPathways GMT: ``Name%WikiPathways_DATE%WPnnn%Homo sapiens<TAB>URL<TAB>entrez…``."""
@@ -209,6 +214,7 @@ def _pathway_meta(root: ET.Element, label: str) -> tuple[str | None, str, str]:
     return wp, rev, root.get("Name") or (wp or label)
 
 
+@bounded_reader
 def read_gpml(src: Source, resolver: HGNCResolver, *, name: str | None = None, version: str | None = None,
               onto: Ontology | None = None) -> SourceLoad:
     """One GPML pathway -> its pathway node, gene memberships and signed interactions.
@@ -220,10 +226,13 @@ def read_gpml(src: Source, resolver: HGNCResolver, *, name: str | None = None, v
     data, label = source_bytes(src, name)
     sl = new_load("wikipathways", version or label, LICENCE, source_url(src, label), label, onto)
     try:
-        root = ET.fromstring(data)
+        root = DET.fromstring(data)  # entity declarations refused by design, not by expat's limits
     except ET.ParseError as exc:
         line, col = exc.position
         sl.reject(f"{label}:{line}", f"not well-formed GPML/XML (column {col}): {exc}")
+        return sl
+    except DefusedXmlException as exc:
+        sl.reject(f"{label}:DOCTYPE", describe(exc)[1])
         return sl
     if _local(root.tag) != "Pathway" or "GPML" not in root.tag:
         sl.reject(f"{label}:{root.tag}", "root element is not a GPML <Pathway> (namespace GPML 2010a or 2013a)")

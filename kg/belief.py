@@ -33,6 +33,8 @@ def _paper_weight(ev: dict[str, Any], cfg: dict[str, Any]) -> float:
     w = cfg["design_weight"].get(design, cfg["design_weight"]["unknown"])
     if "hedged" in (ev.get("flags") or ()):
         w *= cfg["hedge_weight"]
+    if str(ev.get("citation") or "").startswith("URL:"):
+        w *= cfg.get("grey_weight", 1.0)
     return w
 
 
@@ -43,12 +45,14 @@ def belief(evidence: Iterable[dict[str, Any]], cfg: dict[str, Any] | None = None
     negated: set[str] = set()
     signs: set[int] = set()
     papers: set[str] = set()
+    no_paper = set(cfg.get("no_paper_sources") or ())
     for ev in evidence:
         cite = ev.get("citation") or ev.get("key")
         if "negated" in (ev.get("flags") or ()):
             negated.add(cite)
             continue
-        papers.add(cite)
+        if ev.get("source") not in no_paper:
+            papers.add(cite)
         if ev.get("sign"):
             signs.add(int(ev["sign"]))
         src = ev.get("source", "default")

@@ -42,6 +42,18 @@ def _ontology(ctx: BuildContext) -> list[SourceLoad]:
     return [hierarchy(resolver=ctx.resolver)]
 
 
+def _np_mt_rnm(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.np_mt_rnm import read_np_mt_rnm
+
+    return [read_np_mt_rnm(datapack_path("networks", "np_mt_rnm", "network.json"), ctx.resolver)]
+
+
+def _trrust(ctx: BuildContext) -> list[SourceLoad]:
+    from ingest.trrust import read_trrust
+
+    return [read_trrust(datapack_path("networks", "trrust_rawdata.human.tsv"), ctx.resolver)]
+
+
 def _lexicon(ctx: BuildContext) -> list[SourceLoad]:
     return [attach_by_lexicon(ctx.all_nodes())]
 
@@ -100,34 +112,44 @@ SOURCES: dict[str, Callable[[BuildContext], list[SourceLoad]]] = {
     "curated_modules": _modules,
     "curated_facts": _facts,
     "ontology_terms": _ontology,
+    "np_mt_rnm": _np_mt_rnm,
+    "trrust": _trrust,
     "reactome": _reactome,
     "wikipathways": _wikipathways,
     "go": _go,
     "networks": _networks,
 }
 PROFILES: dict[str, list[str]] = {
-    "default": ["curated_modules", "curated_facts", "ontology_terms"],
-    "full": ["curated_modules", "curated_facts", "ontology_terms", "reactome", "wikipathways", "go", "networks"],
+    "default": ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust"],
+    "full": ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust", "reactome", "wikipathways", "go", "networks"],
 }
 
 
 def _literature(ctx: BuildContext) -> list[SourceLoad]:
-    """PubMed XML and PubTator JSON under ``<shared>/pubmed`` mined into sentence-level evidence."""
+    """The disc-biology PubMed records under ``<shared>/literature/disc`` (one per PMID: the two
+    files overlap) and the PubTator JSON under ``<shared>/pubmed/pubtator``, mined into
+    sentence-level evidence."""
     from ingest.literature import records_from_articles, records_from_pubtator
     from ingest.pubmed import parse_pubmed_files
     from ingest.pubtator import parse_pubtator_files
 
     if ctx.shared_data is None:
         raise FileNotFoundError("the literature source needs --shared (the shared/data directory)")
-    base = Path(ctx.shared_data) / "pubmed"
-    arts, _ = parse_pubmed_files(sorted(base.glob("*.xml*")))
-    docs = parse_pubtator_files(sorted((base / "pubtator").glob("*.json"))).documents
-    return [records_from_articles(arts, source="pubmed", resolver=ctx.resolver, path=str(base)).load,
-            records_from_pubtator(docs, resolver=ctx.resolver, path=str(base / "pubtator")).load]
+    disc = Path(ctx.shared_data) / "literature" / "disc"
+    arts, _ = parse_pubmed_files(sorted(disc.glob("*.xml*")))
+    by_pmid: dict = {}
+    for a in arts:  # a PMID in both files: keep the fuller record, the first on a tie
+        if a.pmid not in by_pmid or len(a.text) > len(by_pmid[a.pmid].text):
+            by_pmid[a.pmid] = a
+    pubtator = Path(ctx.shared_data) / "pubmed" / "pubtator"
+    docs = parse_pubtator_files(sorted(pubtator.glob("*.json"))).documents
+    return [records_from_articles(list(by_pmid.values()), source="pubmed", resolver=ctx.resolver,
+                                  path=str(disc)).load,
+            records_from_pubtator(docs, resolver=ctx.resolver, path=str(pubtator)).load]
 
 
 SOURCES["literature"] = _literature
-PROFILES["literature"] = ["curated_modules", "curated_facts", "ontology_terms", "literature"]
+PROFILES["literature"] = ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust", "literature"]
 
 
 def collect(profile: str = "default", shared_data: Path | None = None,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
+from kg.explain import evidence_text
 
 CONFIG = Path(__file__).parent / "config" / "cards.yaml"
 CSV_COLUMNS = ["rank", "id", "claim", "subject_id", "subject", "object_id", "object", "expected_sign", "score",
@@ -151,6 +152,6 @@ def to_markdown(cards: list[dict[str, Any]], title: str = "Hypotheses") -> str:
             for p in con["paths"]:
                 lines.append(f"- path {p['summary']} has sign {p['sign']:+d} (score {p['score']:.4g})")
             for ev in con["evidence"]:
-                lines.append(f"- {ev['citation']} ({ev['why']}): “{ev['text']}”")
+                lines.append(f"- {ev['citation']} ({ev['why']}): {evidence_text(ev)}")
         lines.append("")
     return "\n".join(lines)

@@ -55,7 +55,8 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
     from pathlib import Path
 
     from kg.build import collect
-    from kg.load import BuildError, load
+    from kg.load import BuildError, rebuild
+    from kg.store import StoreError
 
     s = settings()
     with console.status(f"reading sources for profile '{profile}'…"):
@@ -66,16 +67,20 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
     total = sum(len(sl.nodes) + len(sl.edges) + len(sl.evidence) for sl in loads)
     store = open_store_or_fail(s)
     try:
-        if fresh:
-            store.clear()
         with Progress(TextColumn("[bold]loading[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, disable=as_json) as bar:
             task = bar.add_task("load", total=total)
-            report = load(store, loads, strict=strict, progress=lambda n: bar.advance(task, n))
-    except BuildError as exc:
-        fail(str(exc))
+            report = rebuild(store, loads, strict=strict, fresh=fresh, progress=lambda n: bar.advance(task, n))
+    except (BuildError, StoreError) as exc:  # e.g. Neo4j went away mid-build: one line, no traceback
+        fail(f"{exc} (the graph is marked incomplete; the next `kg build` starts from empty)"
+             if isinstance(exc, StoreError) else str(exc))
     finally:
-        store.close()
+        try:
+            store.close()
+        except Exception:  # noqa: BLE001 - closing a dead connection must not hide the real error
+            pass
+    if report.recovered and not as_json:
+        console.print("[yellow]the previous build was interrupted: the store was emptied and rebuilt[/]")
     stats = open_store_or_fail(s)
     st = stats.stats()
     stats.close()

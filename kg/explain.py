@@ -120,6 +120,8 @@ def explain(store, result: PathResult, evidence_per_hop: int = 3) -> dict[str, A
     ends = {p.nodes[0] for p in result.paths}, {p.nodes[-1] for p in result.paths}
     keys += sorted({e["key"] for end, side in zip(ends, (result.source, result.target))
                     for n, e in side.membership_edges.items() if n in end})
+    # the other side of a contested pair: evidence of the opposite-sign edges between the same ends
+    keys += sorted({k for p in result.paths for e in p.edges for k in e.get("contested_with") or ()})
     evidence = store.evidence(keys)
     out_paths = []
     for rank, p in enumerate(result.paths, start=1):
@@ -184,7 +186,10 @@ def _hop(nodes, e, frm, to, evidence, limit) -> dict[str, Any]:
             "evidence": _rank_evidence(evidence.get(e["key"], []), limit),
             # both sides of a contested edge: what supports its sign, what speaks against it
             "evidence_for": _rank_evidence([v for v in evs if not against(v, sign)], limit),
-            "evidence_against": _rank_evidence([v for v in evs if against(v, sign)], limit)}
+            "evidence_against": _rank_evidence([v for v in evs if against(v, sign)]
+                                               + [v for k in e.get("contested_with") or () for v in evidence.get(k, [])],
+                                               limit),
+            "contested_with": list(e.get("contested_with") or [])}
 
 
 def _membership_hop(store, nodes, endpoint, member_id, side, evidence, limit) -> dict[str, Any] | None:
@@ -198,6 +203,18 @@ def _membership_hop(store, nodes, endpoint, member_id, side, evidence, limit) ->
     if e.get("sign") == -1:
         hop["sentence"] = f"{hop['subject_name']} is the opposite state of {endpoint.name} (sign -1)."
     return hop
+
+
+def evidence_text(ev: dict[str, Any]) -> str:
+    """A verbatim sentence (it has offsets in its document) in quotes; anything else as what it is.
+
+    >>> evidence_text({"text": "TNF increased MMP3.", "offsets": [0, 19]})
+    '“TNF increased MMP3.”'
+    >>> evidence_text({"text": "Curator's summary: TNF raises MMP3.", "offsets": None})
+    "Curator's summary: TNF raises MMP3."
+    """
+    text = ev.get("text", "")
+    return f"“{text}”" if ev.get("offsets") else text
 
 
 def to_markdown(answer: dict[str, Any]) -> str:
@@ -226,6 +243,6 @@ def to_markdown(answer: dict[str, Any]) -> str:
                 shown = [("for: ", h["evidence_for"]), ("against: ", h["evidence_against"])]
             for side, evs in shown:
                 for ev in evs:
-                    lines.append(f"  - {side}{ev['citation']}: “{ev['text']}” [{ev['context'].get('design', '')}]")
+                    lines.append(f"  - {side}{ev['citation']}: {evidence_text(ev)} [{ev['context'].get('design', '')}]")
         lines += ["", "```cypher", p["cypher"], "```", ""]
     return "\n".join(lines)

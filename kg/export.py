@@ -37,6 +37,7 @@ import yaml
 
 from kg.load import graph_version
 from kg.resolve import resolve_entity
+from kg.store.base import umask_mode
 from ontology import load_ontology
 
 FORMATS = ("graphml", "cytoscape", "kgx", "neo4j-csv")
@@ -343,6 +344,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, umask_mode())  # mkstemp makes 0600; an export is meant to be shared
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -55,6 +55,9 @@ def read_gene_file(path: str | Path) -> list[str]:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:  # bad input is one error line, not a traceback
+        raise HypothesisError(f"gene list {p} is not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                              f"{exc.start}); save it as UTF-8") from None
     except OSError as exc:
         raise HypothesisError(f"cannot read gene list {p}: {exc.strerror or exc}") from None
     out = []
@@ -271,7 +274,7 @@ def _card(store, rank: int, a: str, c: str, tally, U, view, max_hops: int, filte
     res = dataclasses.replace(res, paths=[p for p in res.paths if len(p.edges) >= 2 and p.edges[0]["predicate"]
                                           not in set_preds and p.edges[-1]["predicate"] not in set_preds])
     answer = explain(store, res, evidence_per_hop=evidence_per_hop)
-    supporting = [p for p in answer["paths"] if p["consistent"] is not False][:paths_per_card]
+    supporting = [p for p in answer["paths"] if p["consistent"]][:paths_per_card]  # signed and agreeing
     against = [p for p in answer["paths"] if p["consistent"] is False][:paths_per_card]
     for p in supporting + against:
         p.pop("rank", None)

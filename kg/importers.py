@@ -53,7 +53,8 @@ def _extra(s: str) -> dict[str, Any]:
 
 
 def from_graphml(files: dict[str, bytes]) -> Subgraph:
-    G = nx.read_graphml(io.BytesIO(files[SINGLE_FILE["graphml"]]), force_multigraph=True)
+    # edge keys are hex hashes: an all-digit one must stay a string (networkx casts keys to int by default)
+    G = nx.read_graphml(io.BytesIO(files[SINGLE_FILE["graphml"]]), force_multigraph=True, edge_key_type=str)
     meta = json.loads(G.graph["kg_meta"])
     n_lists, n_json = set(_list(G.graph.get("kg_node_lists", ""))), set(_list(G.graph.get("kg_node_json", "")))
     e_lists, e_json = set(_list(G.graph.get("kg_edge_lists", ""))), set(_list(G.graph.get("kg_edge_json", "")))

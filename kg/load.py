@@ -7,12 +7,13 @@ failed build that writes nothing.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from ingest.records import SourceLoad
 from kg.belief import edge_summary, load_belief_config
-from kg.model import Edge, stable_hash
+from kg.model import Edge, Provenance, stable_hash
 
 
 class BuildError(RuntimeError):
@@ -25,6 +26,8 @@ class BuildReport:
     nodes: int = 0
     edges: int = 0
     evidence: int = 0
+    recovered: bool = False                      # the last build had been killed: started from empty
+    pruned: dict[str, int] = field(default_factory=dict)  # stale records of the rebuilt sources removed
 
     @property
     def rejected(self) -> int:
@@ -32,12 +35,52 @@ class BuildReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"nodes_written": self.nodes, "edges_written": self.edges, "evidence_written": self.evidence,
-                "rejected": self.rejected, "sources": self.sources}
+                "rejected": self.rejected, "recovered_interrupted_build": self.recovered, "pruned": self.pruned,
+                "sources": self.sources}
 
 
 def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+#: Predicates that define sets or structure: their sign never contradicts a mechanism edge.
+STRUCTURAL = frozenset({"member_of", "part_of", "subclass_of", "measured_in"})
+
+
+def contested_pairs(edges: Iterable[Edge]) -> dict[str, list[str]]:
+    """Edge key -> keys of the edges between the same two ends that carry the opposite sign.
+
+    Edge keys include the predicate, so "A increases B" and "A inhibits B" are two edges; grouping
+    them by (subject, object) is what makes their disagreement visible.
+
+    >>> up, down = Edge("HGNC:1", "increases", "HGNC:2", 1), Edge("HGNC:1", "inhibits", "HGNC:2", -1)
+    >>> contested_pairs([up, down, Edge("HGNC:1", "binds", "HGNC:3", 0)]) == {up.key: [down.key], down.key: [up.key]}
+    True
+    """
+    by_pair: dict[tuple[str, str], list[Edge]] = {}
+    for e in edges:
+        if e.predicate not in STRUCTURAL and e.sign:
+            by_pair.setdefault((e.subject, e.object), []).append(e)
+    out: dict[str, list[str]] = {}
+    for group in by_pair.values():
+        if len({e.sign for e in group}) > 1:
+            for e in group:
+                out[e.key] = sorted(o.key for o in group if o.sign != e.sign)
+    return out
+
+
+def check(loads: Sequence[SourceLoad], strict: bool = False) -> None:
+    """Raise :class:`BuildError` before anything is written: counts that do not reconcile, or
+    (``strict``) any rejected row."""
+    for sl in loads:
+        if not sl.report.reconciles():
+            raise BuildError(f"{sl.report.source}: counts do not reconcile ({sl.report.to_dict()})")
+    if strict:
+        bad = [str(r) for sl in loads for r in sl.report.rejected]
+        if bad:
+            shown = "\n  ".join(bad[:20])
+            raise BuildError(f"--strict: {len(bad)} rejected row(s), nothing written:\n  {shown}")
 
 
 def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size: int = 10000,
@@ -47,14 +90,7 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
     ``progress(n)`` is called with the number of records just written.
     """
     report = BuildReport()
-    for sl in loads:
-        if not sl.report.reconciles():
-            raise BuildError(f"{sl.report.source}: counts do not reconcile ({sl.report.to_dict()})")
-    if strict:
-        bad = [str(r) for sl in loads for r in sl.report.rejected]
-        if bad:
-            shown = "\n  ".join(bad[:20])
-            raise BuildError(f"--strict: {len(bad)} rejected row(s), nothing written:\n  {shown}")
+    check(loads, strict)
     cfg = load_belief_config()
     # Evidence of this whole build per edge, so each edge is written once with its final belief
     # (no read-back pass over the store afterwards).
@@ -62,6 +98,7 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
     for sl in loads:
         for v in sl.evidence.values():
             build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
+    opposed = contested_pairs(e for sl in loads for e in sl.edges.values())
     for sl in loads:
         nodes = sorted(sl.nodes.values(), key=lambda n: n.id)
         edges = sorted(sl.edges.values(), key=lambda e: e.key)
@@ -81,6 +118,9 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
                 rows = {r["key"]: r for r in stored.get(e.key, ())}
                 rows.update(build_ev.get(e.key, {}))
                 summary = edge_summary([rows[k] for k in sorted(rows)], cfg)
+                if e.key in opposed:  # another predicate between the same two ends has the other sign
+                    summary["contested"] = True
+                    summary["contested_with"] = opposed[e.key]
                 summarised.append(Edge(e.subject, e.predicate, e.object, e.sign,
                                        tuple(sorted({**dict(e.props), **summary}.items()))))
             store.upsert([], summarised, ev)
@@ -98,7 +138,95 @@ def load(store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size
     return report
 
 
+BUILD_SOURCE = "_build"  # provenance row marking a build: state building -> complete
+
+
+def _marker(store) -> dict[str, Any] | None:
+    return next((p for p in store.provenance() if p["source"] == BUILD_SOURCE), None)
+
+
+def _mark(store, state: str, **params: Any) -> None:
+    from ingest.records import now_iso
+
+    store.record_provenance(Provenance(BUILD_SOURCE, "current", "", now_iso(), ""), {}, {"state": state, **params})
+    store.flush()
+
+
+def content_hash(store) -> str:
+    """SHA-256 over what the store holds (node ids and names, edge keys, signs and beliefs, evidence
+    keys), streamed in the store's stable order: equal content, equal hash, on either store."""
+    h = hashlib.sha256()
+    for n in store.iter_nodes():
+        h.update(f"n\t{n['id']}\t{n.get('category')}\t{n.get('name')}\n".encode())
+    for e in store.iter_edges():
+        h.update(f"e\t{e['key']}\t{e.get('sign')}\t{e.get('belief')}\n".encode())
+    for v in store.iter_evidence():
+        h.update(f"v\t{v['key']}\n".encode())
+    return h.hexdigest()
+
+
+def stale_records(store, loads: Sequence[SourceLoad]) -> tuple[list[str], list[str], list[str]]:
+    """What a rebuild of these sources no longer holds: (edge keys, evidence keys, node ids).
+
+    Only records of the rebuilt sources go: evidence whose source this build wrote but whose key
+    it did not; edges of this build's predicates left with no evidence and not rebuilt; nodes of
+    these sources left with no edge. A user's own ingests (other sources) are kept.
+    """
+    ev_sources = {v.source for sl in loads for v in sl.evidence.values()}
+    node_sources = {n.source for sl in loads for n in sl.nodes.values()}
+    ev_keys = {v.key for sl in loads for v in sl.evidence.values()}
+    edge_keys = {e.key for sl in loads for e in sl.edges.values()}
+    node_ids = {n for sl in loads for n in sl.nodes}
+    stale_ev, kept_ev = [], set()
+    for v in store.iter_evidence():
+        if v["source"] in ev_sources and v["key"] not in ev_keys:
+            stale_ev.append(v["key"])
+        else:
+            kept_ev.add(v["edge_key"])
+    stale_edges = [e["key"] for e in store.iter_edges() if e["key"] not in edge_keys and e["key"] not in kept_ev]
+    gone = set(stale_edges)
+    touched: set[str] = set()
+    for e in store.iter_edges():
+        if e["key"] not in gone:
+            touched.update((e["subject"], e["object"]))
+    stale_nodes = [n["id"] for n in store.iter_nodes()
+                   if n["id"] not in node_ids and n["id"] not in touched and n.get("source") in node_sources]
+    return stale_edges, stale_ev, stale_nodes
+
+
+def rebuild(store, loads: Sequence[SourceLoad], *, strict: bool = False, fresh: bool = False,
+            progress: Callable[[int], None] | None = None) -> BuildReport:
+    """Load ``loads`` so that the store ends up holding exactly this build (plus a user's own ingests).
+
+    Crash-safe: a ``_build`` marker is set to ``building`` before anything is written and to
+    ``complete`` (with the content hash, which becomes the graph version) after; a build that finds
+    the marker still ``building`` — the last one was killed — starts from an empty store. Records
+    of the rebuilt sources that the new build no longer holds are deleted, so a rebuild never
+    keeps stale rows behind an old version.
+    """
+    check(loads, strict)
+    marker = _marker(store)
+    interrupted = bool(marker and (marker.get("params") or {}).get("state") == "building")
+    _mark(store, "building")
+    if fresh or interrupted:
+        store.clear(keep_build_marker=True)  # killed while clearing, the marker still says "building"
+    report = load(store, loads, strict=strict, progress=progress)
+    edges, evidence, nodes = stale_records(store, loads)
+    if edges or evidence or nodes:
+        store.delete(edges, evidence, nodes)
+    report.recovered = interrupted
+    report.pruned = {"edges": len(edges), "evidence": len(evidence), "nodes": len(nodes)}
+    _mark(store, "complete", content=content_hash(store))
+    return report
+
+
 def graph_version(store) -> str:
-    """Hash of (source, version, params) of every load: stamped on every answer and export."""
-    rows = [(p["source"], p["version"], p.get("params") or {}) for p in store.provenance()]
+    """The content hash of the last complete build (stamped on every answer and export); stores
+    loaded without :func:`rebuild` fall back to a hash of their loads' (source, version, params)."""
+    marker = _marker(store)
+    params = (marker or {}).get("params") or {}
+    if params.get("state") == "complete" and params.get("content"):
+        return "g-" + params["content"][:12]
+    rows = [(p["source"], p["version"], p.get("params") or {}) for p in store.provenance()
+            if p["source"] != BUILD_SOURCE]
     return "g-" + stable_hash(sorted(rows, key=lambda r: (r[0], r[1])), length=12)

@@ -83,6 +83,7 @@ class Path_:
     end_sign: int
     cost_belief: float = 0.0
     cost_hub: float = 0.0
+    cost_mechanism: float = 0.0   # associations, keyword memberships, no gene in between
     sign: int = 0
     consistent: bool | None = None
     score: float = 0.0
@@ -268,6 +269,7 @@ def find_paths(store, source: str | PathQuery, target: str | None = None, **opti
     starts, goals = src.ids(), tgt.ids()
     starts.pop(tgt.id, None)
     search = _Search(store, q, cfg, starts, goals, excluded, t0, time_limit)
+    search.start_edges, search.goal_edges = src.membership_edges, tgt.membership_edges
     found = search.run()
     notes: list[str] = []
 
@@ -276,7 +278,8 @@ def find_paths(store, source: str | PathQuery, target: str | None = None, **opti
     search.degree(inner)
     search.adj.categorise(n for p in found for n in p.nodes)
     for p in found:
-        _score(p, search.degrees, cfg, expect)
+        ends = (src.membership_edges.get(p.nodes[0]), tgt.membership_edges.get(p.nodes[-1]))
+        _score(p, search.degrees, cfg, expect, search.adj.categories, ends)
         p.metapath = metapath_of(p, search.adj.categories)
     # collapse parallel duplicates: same node sequence and sign -> keep the best
     best: dict[tuple, Path_] = {}
@@ -284,9 +287,14 @@ def find_paths(store, source: str | PathQuery, target: str | None = None, **opti
         best.setdefault((tuple(p.nodes), p.sign), p)
     ranked = sorted(best.values(), key=Path_.sort_key)
     truncated, reason = search.truncated, search.reason
-    if len(ranked) > max_results:
-        truncated, reason = True, reason or f"more than {max_results} paths; showing the best"
-    shown = ranked[: min(q.k, max_results)]
+    shown = diverse(ranked, min(q.k, max_results), cfg.get("max_per_endpoint") or 0)
+    if truncated and not _cut_matters(shown, min(q.k, max_results), expect):
+        # best-first search: the paths it ranked are the cheapest there are, so stopping early
+        # cannot change this answer; say so as a note, not as a cut
+        notes.append(f"{search.reason}; the search is best-first, so the paths shown are the best there are")
+        truncated, reason = False, ""
+    elif len(ranked) > max_results:
+        notes.append(f"more than {max_results} paths; showing the best {len(shown)}")
     if not ranked and not truncated:
         notes.append(_empty_note(q, search, starts, goals))
     n_perm = 0
@@ -315,6 +323,8 @@ class _Search:
         self.dist: dict[str, int] = {}        # backward distance to the goal set (exact up to `back_levels`)
         self.back_levels = 0
         self.truncated, self.reason, self.n_candidates = False, "", 0
+        self.start_edges: dict[str, dict[str, Any]] = {}   # module endpoints: member -> member_of edge
+        self.goal_edges: dict[str, dict[str, Any]] = {}
 
     def degree(self, ids: Iterable[str]) -> None:
         need = sorted({i for i in ids if i not in self.degrees})
@@ -379,13 +389,31 @@ class _Search:
         return self._walk()
 
     def _walk(self) -> list[Path_]:
+        """Best-first enumeration: complete paths come out cheapest first (exact final cost).
+
+        A partial path's cost is -log(belief) of its hops + hub damping of its inner nodes + the
+        mechanism costs known so far; completing it adds the end's costs, and a completed path goes
+        back on the heap with its final cost, so paths are emitted in exact order of final cost.
+        A candidate limit therefore keeps the cheapest paths, never an arbitrary first batch.
+        """
+        import heapq
+
         q, cfg, adj = self.q, self.cfg, self.adj
         set_preds = set(cfg["set_predicates"])
+        mech = cfg.get("mechanism") or {}
+        pred_cost = mech.get("predicate_cost") or {}
+        w, hub_w = cfg["dwpc_w"], cfg["hub_weight"]
+        self.degree(list(adj.steps))  # every node a path can pass through (one store call)
+        adj.categorise(list(adj.steps))
         found: list[Path_] = []
         start_ids = sorted(s for s in self.starts if s not in self.excluded and self.lower_bound(s) <= q.max_hops)
-        stack: list[tuple[list[str], list[tuple[dict, int]]]] = [([s], []) for s in reversed(start_ids)]
+        heap: list = []
+        tie = 0
+        for s_id in start_ids:
+            heapq.heappush(heap, (self._end_cost(self.start_edges.get(s_id), mech), tie, False, [s_id], []))
+            tie += 1
         n_pops = 0
-        while stack:
+        while heap:
             n_pops += 1
             if n_pops % 256 == 0 and self._over_time():
                 break
@@ -393,26 +421,45 @@ class _Search:
                 self.truncated = True
                 self.reason = f"candidate limit of {cfg['candidate_limit']} paths reached"
                 break
-            nodes, hops = stack.pop()
+            cost, _, complete, nodes, hops = heapq.heappop(heap)
             last = nodes[-1]
-            if hops and last in self.goals:
+            if complete:
                 self.n_candidates += 1
                 found.append(Path_(nodes, [h[0] for h in hops], [h[1] for h in hops],
                                    self.starts.get(nodes[0], 1), self.goals[last]))
+                continue
+            if hops and last in self.goals:
+                final = cost + self._end_cost(self.goal_edges.get(last), mech)
+                if not any(adj.categories.get(n) == "gene" or adj.categories.get(n) == "gene_group"
+                           for n in nodes[1:-1]):
+                    final += mech.get("no_gene_cost", 0.0)
+                heapq.heappush(heap, (final, tie, True, nodes, hops))
+                tie += 1
                 continue
             remaining = q.max_hops - len(hops)
             if remaining <= 0:
                 continue
             if q.hub_limit is not None and hops and self.degrees.get(last, 0) > q.hub_limit:
                 continue
+            # the node we leave becomes an inner node: its hub damping is paid now
+            leave = hub_w * w * math.log(max(self.degrees.get(last, 1), 1)) if hops else 0.0
             last_is_set = bool(hops) and hops[-1][0]["predicate"] in set_preds
-            for nxt, e, sign in reversed(adj.out(last)):
+            for nxt, e, sign in adj.out(last):
                 if last_is_set and e["predicate"] in set_preds:
                     continue  # member -> group -> sibling member is not a mechanism
                 if nxt in nodes or nxt in self.excluded or self.lower_bound(nxt) > remaining - 1:
                     continue
-                stack.append((nodes + [nxt], hops + [(e, sign)]))
+                step = -math.log(max(e.get("belief") or 1e-6, 1e-6)) + pred_cost.get(e["predicate"], 0.0)
+                heapq.heappush(heap, (cost + leave + step, tie, False, nodes + [nxt], hops + [(e, sign)]))
+                tie += 1
         return found
+
+    @staticmethod
+    def _end_cost(membership: dict[str, Any] | None, mech: dict[str, Any]) -> float:
+        if membership is None:
+            return 0.0
+        return -math.log(max(membership.get("belief") or 1e-6, 1e-6)) * mech.get("membership_weight", 0.0)
+
 
 def _empty_note(q: PathQuery, search: _Search, starts: dict[str, int], goals: dict[str, int]) -> str:
     """Say why nothing was found: which filter removed the edges, or that nothing connects."""
@@ -442,10 +489,66 @@ def metapath_of(p: Path_, categories: dict[str, str]) -> str:
     return " ".join(parts)
 
 
-def _score(p: Path_, degrees: dict[str, int], cfg: dict[str, Any], expect: int | None) -> None:
+def _cut_matters(shown: list[Path_], k: int, expect: int | None) -> bool:
+    """Could paths the search never reached change the answer? Only if it holds fewer than ``k``
+    paths, or (with an expected effect, which ranks agreeing paths first) fewer than ``k`` agreeing ones."""
+    if len(shown) < k:
+        return True
+    return expect is not None and sum(bool(p.consistent) for p in shown) < k
+
+
+def diverse(ranked: list[Path_], k: int, per_endpoint: int) -> list[Path_]:
+    """The best ``k`` paths with at most ``per_endpoint`` sharing a start or an end node, so one hub
+    member of a module cannot fill the whole answer; the list is topped up in rank order if short.
+
+    >>> P = lambda a, b: Path_([a, "x", b], [], [], 1, 1)
+    >>> [p.nodes[0] + p.nodes[-1] for p in diverse([P("A", "B"), P("A", "C"), P("A", "D"), P("E", "B")], 3, 2)]
+    ['AB', 'AC', 'EB']
+    """
+    if not per_endpoint:
+        return ranked[:k]
+    starts: Counter = Counter()
+    ends: Counter = Counter()
+    shown, rest = [], []
+    for p in ranked:
+        if len(shown) >= k:
+            break
+        if starts[p.nodes[0]] < per_endpoint and ends[p.nodes[-1]] < per_endpoint:
+            shown.append(p)
+            starts[p.nodes[0]] += 1
+            ends[p.nodes[-1]] += 1
+        else:
+            rest.append(p)
+    shown += rest[: k - len(shown)]
+    return sorted(shown, key=Path_.sort_key)
+
+
+def mechanism_cost(p: Path_, categories: dict[str, str], cfg: dict[str, Any],
+                   ends: tuple[dict[str, Any] | None, ...] = ()) -> float:
+    """Extra cost of a path that explains little: association hops, weak (keyword) memberships at
+    its ends, and no gene between its ends. Weights in ``paths.yaml`` (``mechanism``).
+
+    >>> cfg = {"mechanism": {"predicate_cost": {"associated_with": 1.0}, "no_gene_cost": 0.5}}
+    >>> p = Path_(["A", "B", "C"], [{"predicate": "associated_with"}, {"predicate": "activates"}], [0, 1], 1, 1)
+    >>> mechanism_cost(p, {"B": "gene"}, cfg), mechanism_cost(p, {"B": "phenotype"}, cfg)
+    (1.0, 1.5)
+    """
+    m = cfg.get("mechanism") or {}
+    cost = sum((m.get("predicate_cost") or {}).get(e["predicate"], 0.0) for e in p.edges)
+    for e in ends:  # a module endpoint reached through a weak membership (e.g. a lexicon word)
+        if e is not None:
+            cost += -math.log(max(e.get("belief") or 1e-6, 1e-6)) * m.get("membership_weight", 0.0)
+    if not any(categories.get(n) in ("gene", "gene_group") for n in p.nodes[1:-1]):
+        cost += m.get("no_gene_cost", 0.0)
+    return cost
+
+
+def _score(p: Path_, degrees: dict[str, int], cfg: dict[str, Any], expect: int | None,
+           categories: dict[str, str] | None = None, ends: tuple[dict[str, Any] | None, ...] = ()) -> None:
     p.cost_belief = sum(-math.log(max(e.get("belief") or 1e-6, 1e-6)) for e in p.edges)
     p.cost_hub = cfg["hub_weight"] * sum(cfg["dwpc_w"] * math.log(max(degrees.get(n, 1), 1)) for n in p.nodes[1:-1])
-    p.score = math.exp(-(p.cost_belief + p.cost_hub))
+    p.cost_mechanism = mechanism_cost(p, categories or {}, cfg, ends)
+    p.score = math.exp(-(p.cost_belief + p.cost_hub + p.cost_mechanism))
     sign = p.start_sign * p.end_sign
     for s in p.edge_signs:
         sign *= s
@@ -456,5 +559,6 @@ def _score(p: Path_, degrees: dict[str, int], cfg: dict[str, Any], expect: int |
 def score_parts(p: Path_) -> dict[str, float]:
     """The parts of a path's score, for display next to the total."""
     return {"belief_cost": round(p.cost_belief, 6), "hub_cost": round(p.cost_hub, 6),
+            "mechanism_cost": round(p.cost_mechanism, 6),
             "belief_product": round(math.exp(-p.cost_belief), 6),
             "dwpc_damping": round(math.exp(-p.cost_hub), 6)}

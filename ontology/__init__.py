@@ -43,6 +43,8 @@ class Predicate:
     range: tuple[str, ...] | None
     template: str
     qualifier: tuple[tuple[str, str], ...] = ()
+    literature_domain: tuple[str, ...] | None = None  # None = domain
+    literature_range: tuple[str, ...] | None = None  # None = range
 
     def allowed_signs(self) -> tuple[int, ...]:
         # member_of may be inverse (-1): a loading stimulus is an inverse member of Decompression.
@@ -135,6 +137,23 @@ class Ontology:
             return f"self-loop {subject} {predicate} {obj}"
         return None
 
+    def check_literature_edge(self, subject_category: str, predicate: str, object_category: str) -> str | None:
+        """Reason a relation read from text may not join these categories, or None.
+
+        >>> load_ontology().check_literature_edge("tissue", "degrades", "gene")
+        'degrades does not take a tissue subject (domain: gene, gene_group, chemical, cell_type)'
+        """
+        pred = self.predicates.get(predicate)
+        if pred is None:
+            return f"unknown predicate {predicate!r}"
+        for label, side, cat in (("subject", pred.domain, subject_category), ("object", pred.range, object_category),
+                                 ("subject", pred.literature_domain, subject_category),
+                                 ("object", pred.literature_range, object_category)):
+            if side is not None and cat not in side:
+                kind = "domain" if label == "subject" else "range"
+                return f"{predicate} does not take a {cat} {label} ({kind}: {', '.join(side)})"
+        return None
+
     def module_by_name(self, text: str) -> Module | None:
         t = text.strip().lower()
         for m in self.modules.values():
@@ -175,8 +194,9 @@ def load_ontology(directory: str | None = None) -> Ontology:
     for k, v in preds_raw.items():
         p = Predicate(k, v["biolink"], v["label"], int(v["polarity"]), bool(v["directed"]),
                       _tuple_or_none(v.get("domain")), _tuple_or_none(v.get("range")), v["template"],
-                      tuple(sorted((v.get("qualifier") or {}).items())))
-        for side in (p.domain or ()) + (p.range or ()):
+                      tuple(sorted((v.get("qualifier") or {}).items())),
+                      _tuple_or_none(v.get("literature_domain")), _tuple_or_none(v.get("literature_range")))
+        for side in (p.domain or ()) + (p.range or ()) + (p.literature_domain or ()) + (p.literature_range or ()):
             if side not in categories:
                 raise OntologyError(f"predicates.yaml: {k} names unknown category {side!r}")
         if p.polarity not in (-1, 0, 1):

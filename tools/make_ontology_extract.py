@@ -30,7 +30,8 @@ CURIE = re.compile(r"\b(GO|CL|UBERON|MONDO):\d{7}\b")
 def seeds() -> set[str]:
     text = "\n".join(p.read_text(encoding="utf-8") for p in [
         ROOT / "kg/datapack/curated/mechanism_facts.tsv", ROOT / "kg/datapack/curated/grounding.tsv",
-        ROOT / "ontology/modules.yaml", ROOT / "ontology/vocabulary.yaml"])
+        ROOT / "ontology/modules.yaml", ROOT / "ontology/vocabulary.yaml",
+        ROOT / "kg/datapack/networks/np_mt_rnm_labels.tsv"])
     return {m.group() for m in CURIE.finditer(text)}
 
 

@@ -17,6 +17,8 @@ from ingest.nlp.model import doc_text
 from spacy.tokens import Doc
 
 _PAREN = re.compile(r"\(([^()\s][^()]{0,18})\)")
+#: "(rapidly expanding clones; RECs)": the long form inside the bracket, before the semicolon
+_INNER = re.compile(r"\(([A-Za-z][^();]{4,80});\s*([A-Za-z][\w-]{1,11})\)")
 _WORD = re.compile(r"\S+")
 
 
@@ -66,6 +68,14 @@ def find_abbreviations(text: str) -> dict[str, tuple[str, int, int]]:
             continue
         start = before_end - len(long)
         out[short] = (long, start, before_end)
+    for m in _INNER.finditer(text):
+        short, cand = m.group(2), m.group(1).strip()
+        if short in out or not _valid_short(short):
+            continue
+        long = best_long_form(short, cand)
+        if long and len(long) > len(short):
+            end = m.start(1) + len(m.group(1).rstrip())
+            out[short] = (long, end - len(long), end)
     return out
 
 

@@ -34,6 +34,12 @@ def _words(text: str, start: int, end: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text, start, end)]
 
 
+def _negated(words: list[str], neg: frozenset) -> bool:
+    """A negation cue among ``words``; "not only ... but also" does not negate."""
+    return any(w in neg and not (w == "not" and i + 1 < len(words) and words[i + 1] == "only")
+               for i, w in enumerate(words))
+
+
 @Language.component("negation_hedging")
 def negation_hedging(doc: Doc) -> Doc:
     neg, hedge = cue_words()
@@ -45,7 +51,7 @@ def negation_hedging(doc: Doc) -> Doc:
         if r.sentence not in hedged_sentence:
             hedged_sentence[r.sentence] = any(w in hedge for w in _words(text, *r.sentence))
         flags = []
-        if any(w in neg for w in _words(text, lo, hi)):
+        if _negated(_words(text, lo, hi), neg):
             flags.append("negated")
         if hedged_sentence[r.sentence]:
             flags.append("hedged")

@@ -37,41 +37,80 @@ def canonical(text: str) -> str:
 
 @dataclass(eq=False)  # hashed by identity: cached per process
 class GeneDictionary:
-    """Symbol -> HGNC id (case-sensitive, approved before previous before alias)."""
+    """Symbol -> HGNC id, in the resolver's order (:mod:`ingest.hgnc`).
 
-    exact: dict[str, str] = field(default_factory=dict)
-    folded: dict[str, str] = field(default_factory=dict)
+    A settled prose form, then the approved symbol as written, the approved symbol folded for
+    hyphens, spaces and Greek letters ("ADAMTS-4" is ADAMTS4, never the ADAMTS3 alias "ADAMTS-4"),
+    a previous symbol or alias as written, a BioRED-Train form, a folded previous symbol or alias
+    (refused when it names two genes), then case variants ("Mmp3") and rodent symbols ("Trp53").
+    """
+
+    exact: dict[str, str] = field(default_factory=dict)  # approved symbol as written
+    folded: dict[str, str] = field(default_factory=dict)  # canonical(approved symbol)
+    other: dict[str, str] = field(default_factory=dict)  # previous symbol, then alias, as written
+    other_folded: dict[str, str | None] = field(default_factory=dict)  # canonical(previous/alias); None: ambiguous
+    prose: dict[str, str] = field(default_factory=dict)  # ingest.hgnc.PROSE_FORMS
+    rodent: dict[str, str] = field(default_factory=dict)  # mouse/rat symbol -> human HGNC id
     names: dict[str, str] = field(default_factory=dict)  # lower-cased full name -> HGNC id
     learned: dict[str, str] = field(default_factory=dict)  # BioRED Train form (one chunk) -> HGNC id
     stopwords: frozenset = frozenset()
 
-    def lookup(self, text: str) -> str | None:
-        """HGNC id for a symbol as written, or None. Stop-words never match."""
-        if not text or text in self.stopwords or text.upper() in self.stopwords:
-            return None
-        hit = self.exact.get(text) or self.learned.get(text)
-        if hit:
-            return hit
-        # plain ASCII symbols ("Mmp3") are their own key: skip the Unicode folding
-        key = text if text.isascii() and text.isalnum() and not _GREEK_WORD.search(text) else canonical(text)
+    def _key(self, key: str) -> tuple[str | None, str]:
+        """Approved before previous/alias for one canonical key."""
         hit = self.folded.get(key)
         if hit:
-            return hit
+            return hit, "approved"
+        return self.other_folded.get(key), "alias"
+
+    def lookup(self, text: str) -> str | None:
+        """HGNC id for a symbol as written, or None. Stop-words never match."""
+        return self.find(text)[0]
+
+    def find(self, text: str) -> tuple[str | None, str]:
+        """(HGNC id or None, tier): tier ``prose``, ``approved``, ``alias`` (previous symbols
+        included), ``learned`` or ``rodent`` — how much the match is worth."""
+        if not text or text in self.stopwords or text.upper() in self.stopwords:
+            return None, ""
+        hit = self.prose.get(text)
+        if hit:
+            return hit, "prose"
+        hit = self.exact.get(text)
+        if hit:
+            return hit, "approved"
+        # plain ASCII symbols ("Mmp3") are their own key: skip the Unicode folding
+        key = text if text.isascii() and text.isalnum() and not _GREEK_WORD.search(text) else canonical(text)
+        for hit, tier in ((self.folded.get(key), "approved"), (self.other.get(text), "alias"),
+                          (self.learned.get(text), "learned"), (self.other_folded.get(key), "alias"),
+                          (self.rodent.get(text), "rodent")):
+            if hit:
+                return hit, tier
+        if len(key) >= 3 and key.endswith("s") and key[:-1].isupper():
+            return None, ""  # "CTs", "DEGs", "RECs": the plural of an abbreviation
         # "Mmp3", "Il6", "p38": rodent/lower-case spellings of symbols with a digit
         if len(key) >= 3 and key[0].isalpha() and not key.isalpha():
-            return self.folded.get(key.upper())
+            return self._key(key.upper())
         if key.startswith("miR") or key.startswith("mir"):
-            return self.folded.get("MIR" + key[3:].upper())
+            return self._key("MIR" + key[3:].upper())
         up = key.upper()
         if up in self.stopwords:
-            return None
-        # "Akt", "Shh": title-case rodent symbols of four letters or fewer
+            return None, ""
+        # "Shh", "Ptn": title-case rodent symbols of four letters or fewer, when they spell an
+        # approved symbol ("Cage", "Men", "Ray" spell only aliases and stay words)
         if 3 <= len(key) <= 4 and key[0].isupper() and key[1:].islower():
-            return self.folded.get(up)
+            return self.folded.get(up), "approved"
         # "mTOR", "apoE", "TNFa", "IFNg": mixed case with a capital after the first letter
         if 3 <= len(key) <= 8 and any(c.isupper() for c in key[1:]) and any(c.islower() for c in key):
-            return self.folded.get(up)
-        return None
+            return self._key(up)
+        return None, ""
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+
+
+def _word_like(symbol: str) -> bool:
+    """A title-case alias that reads as an English word ("Men", "Ray", "Genesis"), not a protein
+    name ("Langerin", "Kalirin")."""
+    return bool(_TITLE_WORD.fullmatch(symbol)) and not (symbol.endswith("in") and len(symbol) >= 6)
 
 
 @lru_cache(maxsize=4)
@@ -80,28 +119,108 @@ def gene_dictionary(resolver: HGNCResolver | None = None, learned: bool = True) 
 
     ``learned``: add the forms learned from BioRED Train (:mod:`ingest.nlp.learned`).
     """
+    from ingest.hgnc import PROSE_FORMS
+
     resolver = resolver or default_resolver()
     lex = load_ontology().lexicons
     stop = frozenset(s for s in lex.get("gene_stopwords", ()))
     d = GeneDictionary(stopwords=stop)
-    for sym, hid, _tier in resolver.symbol_index():
+    conflicts: set[str] = set()
+    for sym, hid, tier in resolver.symbol_index():
         if resolver.genes[hid].locus_group not in LOCUS_GROUPS or len(sym) < 2:
             continue
-        d.exact.setdefault(sym, hid)
-        d.folded.setdefault(canonical(sym), hid)
+        key = canonical(sym)
+        if tier == "approved":
+            d.exact.setdefault(sym, hid)
+            d.folded.setdefault(key, hid)
+            continue
+        if _word_like(sym):
+            continue
+        d.other.setdefault(sym, hid)
+        prev = d.other_folded.get(key, hid)
+        if prev != hid:
+            conflicts.add(key)
+        d.other_folded.setdefault(key, hid)
+    for key in conflicts:
+        d.other_folded[key] = None  # "IL-1Ra": a previous symbol of IL1R1 and an alias of IL1RN
+    d.other_folded = {k: v for k, v in d.other_folded.items() if v is not None}
+    for form, symbol in PROSE_FORMS.items():
+        hid = resolver.by_symbol(symbol)
+        if hid:
+            d.prose[form] = hid
+    d.rodent = rodent_symbols(resolver)
     for hid, g in resolver.genes.items():
         if g.locus_group == "protein-coding gene" and len(g.name) >= 5:
             d.names.setdefault(g.name.lower(), hid)
             if g.name.endswith(" A") and g.name[:-2].lower() not in d.names:
                 # "vascular endothelial growth factor" names VEGFA in prose
                 d.names.setdefault(g.name[:-2].lower(), hid)
-            if g.name.endswith("metallopeptidase " + g.name.rsplit(" ", 1)[-1]):
-                # prose says "matrix metalloproteinase-3" for HGNC's "matrix metallopeptidase 3"
-                d.names.setdefault(g.name.lower().replace("metallopeptidase", "metalloproteinase"), hid)
+    add_prose_names(d, resolver)
     add_name_heads(d, resolver)
     if learned:
         add_learned_forms(d, resolver)
     return d
+
+
+_NUMBERED = re.compile(r"^(?P<stem>.*?) (?P<n>\d+)$")
+
+
+def add_prose_names(d: GeneDictionary, resolver: HGNCResolver) -> None:
+    """Full names as prose writes them where HGNC's differ: "matrix metalloproteinase-3" (HGNC:
+    "matrix metallopeptidase 3"), "metalloproteinase-3", "tissue inhibitor of metalloproteinase-2"
+    (TIMP2), "a disintegrin and metalloproteinase with thrombospondin motifs 4" (ADAMTS4),
+    "aggrecanase-1" (ADAMTS4), "caspase 3".
+    """
+    def add(form: str, symbol: str) -> None:
+        hid = resolver.by_symbol(symbol)
+        if hid:
+            d.names.setdefault(form.lower(), hid)
+
+    for hid, g in resolver.genes.items():
+        m = _NUMBERED.match(g.name)
+        if not m:
+            continue
+        n = m.group("n")
+        if g.symbol == f"MMP{n}":
+            for stem in ("matrix metalloproteinase", "matrix metalloprotease", "metalloproteinase",
+                         "matrix metallopeptidase"):
+                add(f"{stem} {n}", g.symbol)
+        elif g.symbol == f"TIMP{n}":
+            for stem in ("tissue inhibitor of metalloproteinase", "tissue inhibitor of metalloproteinases",
+                         "tissue inhibitor of matrix metalloproteinase", "tissue inhibitor of metalloproteinase-"):
+                add(f"{stem} {n}", g.symbol)
+        elif g.symbol == f"ADAMTS{n}":
+            for stem in ("a disintegrin and metalloproteinase with thrombospondin motifs",
+                         "a disintegrin and metalloproteinase with thrombospondin motif",
+                         "a disintegrin and metalloproteinase with thrombospondin type 1 motif",
+                         "ADAM metallopeptidase with thrombospondin type 1 motif",
+                         "a disintegrin-like and metalloproteinase with thrombospondin type 1 motif"):
+                add(f"{stem} {n}", g.symbol)
+    add("aggrecanase 1", "ADAMTS4")
+    add("aggrecanase 2", "ADAMTS5")
+    for roman, n, symbol in (("I", "1", "COL1A1"), ("II", "2", "COL2A1"), ("X", "10", "COL10A1")):
+        for form in (f"collagen type {roman}", f"type {roman} collagen", f"collagen {roman}", f"collagen type {n}",
+                     f"type {n} collagen", f"collagen-{roman}"):
+            add(form, symbol)
+    add("substance P", "TAC1")
+
+
+def rodent_symbols(resolver: HGNCResolver) -> dict[str, str]:
+    """Official mouse/rat symbols -> human HGNC id, from the shipped orthologue table
+    (``kg/datapack/orthologs/rodent_symbols.tsv.gz``, built by ``tools/make_rodent_orthologs.py``
+    from HGNC, MGI and RGD). Only symbols case folding cannot find ("Trp53" -> TP53)."""
+    import csv
+    import gzip
+
+    from kg.datapack import datapack_path
+
+    try:
+        path = datapack_path("orthologs", "rodent_symbols.tsv.gz")
+    except FileNotFoundError:
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return {r["rodent_symbol"]: r["hgnc_id"] for r in csv.DictReader(fh, delimiter="\t")
+                if r["hgnc_id"] in resolver.genes}
 
 
 def add_name_heads(d: GeneDictionary, resolver: HGNCResolver) -> None:

@@ -1,5 +1,8 @@
 """Drop gene candidates that are probably not genes: stop-words, single letters, Roman numerals,
-p-values, units, and short forms an abbreviation defines as something else ("nucleus pulposus (NP)").
+p-values, units, cell lines ("THP-1" is not GLI2), spinal levels ("L4/5"), short forms an
+abbreviation defines as something else ("nucleus pulposus (NP)", "herniated nucleus pulposus
+(HNP)" is not KLK8), and short all-capital aliases with nothing molecular in their sentence
+("NID at 3 months": the neck disability index, not NID1). Gene groups are kept.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -11,19 +14,39 @@ p-values, units, and short forms an abbreviation defines as something else ("nuc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ingest.nlp.dictionaries import gene_dictionary
+from ingest.nlp.model import doc_text
+from ontology import load_ontology
 
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMERIC = re.compile(r"^[\d.,%]+$")
 _CODON = re.compile(r"^[ACGTU]{3}$")  # "TAG", "GAT": codons, not genes
 _GENE_WORDS = re.compile(r"protein|receptor|factor|kinase|enzyme|ligand|hormone|channel|transporter|"
                          r"peptide|antigen|cytokine|interleukin|chemokine|molecule|subunit|domain|"
-                         r"\b(?!disease)\w+(ase|in|ins|gen)\b|\d", re.I)
+                         r"\b(?!disease\b|pain\b|brain\b|chain\b|main\b|again\b|within\b|begin\b|origin\b|"
+                         r"margin\b|skin\b|spin\b|twin\b|thin\b|vein\b|gain\b|train\b|plain\b|strain\b|"
+                         r"certain\b|remain\b|obtain\b|maintain\b|explain\b|retain\b|sustain\b|join\b|"
+                         r"basin\b|resin\b|region\b|oxygen\b|nitrogen\b|hydrogen\b|antigen\b)"
+                         r"\w+(ase|in|ins|gen)\b|\d", re.I)
 _FOLLOWING_STAT = ("=", "<", ">", "≤", "≥", "value", "values")
+#: spinal levels: "L4/5", "L4-L5", "L5-S1", "C5-6", "T12-L1"
+_SPINAL_LEVEL = re.compile(r"^[CTLS]\d{1,2}(?:\s?[-/–]\s?[CTLS]?\d{1,2})?$")
+_SHORT_ALIAS = re.compile(r"^[A-Z][A-Z0-9-]{1,4}$")
+#: words that make a short alias credible in its sentence
+_MOLECULAR = frozenset("""expression expressed expressing express gene genes protein proteins mrna mrnas level levels
+signaling signalling pathway pathways phosphorylation phosphorylated knockdown sirna shrna inhibitor inhibitors
+receptor receptors ligand activation activated activity overexpression overexpressed secretion secreted
+production polymorphism polymorphisms mutation mutations mutant variant variants transcription transcriptional
+kinase antibody antibodies knockout deficient deficiency cytokine cytokines upregulated downregulated
+upregulation downregulation binding binds bound promoter allele alleles encoding encodes enzyme isoform
+western immunohistochemistry immunostaining elisa qpcr rt-pcr silencing serum plasma concentration
+concentrations""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
 def keep_gene(span: Span, abbreviations: dict, stopwords: frozenset,
@@ -34,15 +57,18 @@ def keep_gene(span: Span, abbreviations: dict, stopwords: frozenset,
     abbreviation's long form names.
     """
     text = span.text
-    if len(text) < 2 or _NUMERIC.match(text) or _ROMAN.match(text) or _CODON.match(text):
+    if span.label_ == "gene_group":
+        return True
+    if len(text) < 2 or _NUMERIC.match(text) or _ROMAN.match(text) or _CODON.match(text) or _SPINAL_LEVEL.match(text):
         return False
     if text in stopwords or text.upper() in stopwords:
         return False
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.text in _FOLLOWING_STAT and len(text) <= 2:
         return False
-    if abbreviations and text in abbreviations:
-        _long, _s, e = abbreviations[text]
+    key = text if text in abbreviations else text + "s" if text + "s" in abbreviations else None
+    if abbreviations and key is not None:
+        _long, _s, e = abbreviations[key]  # "RECs" defines "REC" too
         if e in gene_ends:
             return True
         if e in term_ends:
@@ -63,9 +89,72 @@ def gene_filter(doc: Doc) -> Doc:
     spans = list(doc.spans.get("genes", []))
     gene_ends = {s.end_char for s in spans}
     term_ends = {s.end_char for s in doc.spans.get("terms", [])}
-    kept = [s for s in spans if keep_gene(s, abbrev, stop, gene_ends, term_ends)]
+    text = doc_text(doc)
+    tiers = doc.user_data.get("gene_tiers", {})
+    kept = [s for s in spans if keep_gene(s, abbrev, stop, gene_ends, term_ends)
+            and not in_cell_line(text, s.start_char, s.end_char)]
+    kept = [s for s in kept if credible(s, kept, tiers, text)]
     doc.spans["genes"] = kept + propagate_abbreviations(doc, kept, abbrev) if abbrev else kept
     return doc
+
+
+@lru_cache(maxsize=1)
+def _cell_line_pattern() -> re.Pattern | None:
+    names = load_ontology().lexicons.get("cell_lines", ())
+    if not names:
+        return None
+    alts = []
+    for n in sorted(names, key=len, reverse=True):
+        parts = re.findall(r"[A-Za-z]+|\d+", n)
+        alts.append(r"[-\s./]?".join(re.escape(p) for p in parts))
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alts)})(?![a-zA-Z0-9])", re.I)
+
+
+def cell_line_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of cell-line names (``cell_lines`` in ontology/lexicons.yaml).
+
+    >>> cell_line_spans("THP-1-derived macrophages and HEK 293T cells")
+    [(0, 5), (30, 38)]
+    """
+    pat = _cell_line_pattern()
+    return [(m.start(), m.end()) for m in pat.finditer(text)] if pat else []
+
+
+def in_cell_line(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is part of a cell-line name (only the neighbourhood is searched)."""
+    pat = _cell_line_pattern()
+    if pat is None:
+        return False
+    lo = max(0, start - 12)
+    for m in pat.finditer(text, lo, min(len(text), end + 12)):
+        if m.start() < end and start < m.end():
+            return True
+    return False
+
+
+def _sentence_bounds(span: Span) -> tuple[int, int]:
+    """Character bounds of the sentence holding ``span`` (from ``doc._.sentence_starts``, by bisection)."""
+    from bisect import bisect_right
+
+    doc = span.doc
+    starts = doc._.sentence_starts or [0]
+    k = bisect_right(starts, span.start) - 1
+    a = starts[max(k, 0)]
+    b = starts[k + 1] if k + 1 < len(starts) else len(doc)
+    return doc[a].idx, (doc[b - 1].idx + len(doc[b - 1].text)) if b > a else doc[a].idx
+
+
+def credible(span: Span, genes: list[Span], tiers: dict, text: str) -> bool:
+    """A short all-capital alias ("NID", "ESI", "REC") needs something molecular in its sentence:
+    a word such as "expression" or "protein", or another gene matched by its approved symbol or name."""
+    if tiers.get((span.start_char, span.end_char)) != "alias" or not _SHORT_ALIAS.match(span.text):
+        return True
+    s, e = _sentence_bounds(span)
+    if any(w.lower() in _MOLECULAR for w in _WORD.findall(text, s, e)):
+        return True
+    return any(g is not span and s <= g.start_char < e and g.kb_id_ != span.kb_id_
+               and tiers.get((g.start_char, g.end_char)) in ("approved", "name", "prose", "group", "coordinated")
+               for g in genes)
 
 
 def propagate_abbreviations(doc: Doc, genes: list[Span], abbrev: dict) -> list[Span]:

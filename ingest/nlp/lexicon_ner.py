@@ -2,6 +2,14 @@
 from ``ontology/lexicons.yaml`` (and the modules' GO terms), by PhraseMatcher on lower case.
 
 Writes spans labelled with the category, ``kb_id`` = GO id or ``KG:<slug>``, to ``doc.spans["terms"]``.
+A short form an abbreviation defines as a term names that term wherever it recurs: after
+"herniated nucleus pulposus (HNP)", every "HNP" is the lumbar disc herniation phenotype.
+
+Chemicals outside the dictionaries are recognised by their names' endings (:func:`morphology_terms`):
+drug and natural-product stems that English words do not end in ("omeprazole", "rapamycin",
+"myricetin", "andrographolide"), and, for the long form of a defined abbreviation, also the
+broader chemical endings ("ultra-purified alginate (UPAL)"); surgical procedures likewise
+("percutaneous transforaminal endoscopic discectomy (PTED)"). Their ids are ``KG:<slug>``.
 
 >>> import spacy
 >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("lexicon_ner")
@@ -11,12 +19,15 @@ Writes spans labelled with the category, ``kb_id`` = GO id or ``KG:<slug>``, to 
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.nlp.dictionaries import Term, lexicon_terms
+from ingest.nlp.model import doc_text
 from ingest.nlp.learned import learned_chemicals
 
 
@@ -38,7 +49,137 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool):
         for match_id, s, e in matcher(doc):
             t = terms[strings[match_id]]
             spans.append(Span(doc, s, e, label=t.category, kb_id=t.id))
-        doc.spans["terms"] = filter_spans(spans)
+        spans = filter_spans(spans)
+        if chemicals:
+            spans = filter_spans(spans + morphology_terms(doc, spans, doc._.abbreviations or {}))
+        if doc._.abbreviations:
+            spans = drop_redefined(spans, doc._.abbreviations, doc_text(doc))
+            spans = filter_spans(propagate_terms(doc, spans, doc._.abbreviations) + spans)
+        doc.spans["terms"] = spans
         return doc
 
     return lexicon_ner
+
+
+#: endings of drug and natural-product names that English words do not have
+_STRONG = ("olide", "etin", "onin", "mycin", "micin", "cillin", "azole", "statin", "profen", "coxib", "sartan",
+           "olol", "afil", "parin", "platin", "rubicin", "oside", "osterone", "flavone", "quinone", "tinib",
+           "ximab", "zumab", "umab", "prazole", "ocaine", "azepam", "oxetine", "olone", "asone", "saponin", "genin",
+           "physalin", "gliflozin", "dronate", "lukast")
+_WORD_START = re.compile(r"[A-Za-z][a-z]*$")
+#: broader endings, trusted only for the long form of an abbreviation ("alginate (UPAL)")
+_BROAD = re.compile(r"(?:ate|ine|ol|ide|one|in|ose|acid|ene|ane)$", re.I)
+_NOT_CHEMICAL = frozenset("""protein proteins peptide peptides hormone hormones chemokine cytokine nucleotide
+oligonucleotide routine spine line baseline midline guideline discipline decline machine medicine vaccine
+domain origin region margin chain plain strain brain pain skin vein gain bone tone zone phone one done none
+cell side wide guide outside inside tide ride slide angle role scale sample example volume outcome
+syndrome score""".split())
+#: endings of surgical procedure names ("discectomy", "nucleotomy", "laminoplasty", "arthrodesis")
+_SURGERY = ("ectomy", "otomy", "ostomy", "plasty", "desis")
+_PROCEDURE = re.compile(r"(?:ectomy|otomy|ostomy|plasty|desis|fusion|fixation|discectomy|laminectomy|surgery|"
+                        r"arthroplasty|injection|stabilization|decompression)$", re.I)
+
+
+def _ending_words(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the words ending in one of the endings above (substring search, no regex)."""
+    low = text.lower()
+    out = set()
+    for suf in (*_STRONG, *_SURGERY):
+        i = low.find(suf)
+        while i != -1:
+            end = i + len(suf)
+            if end == len(low) or not (low[end].isalnum() or low[end] in "-_"):
+                w0 = _WORD_START.search(text, max(0, i - 40), i)
+                start = w0.start() if w0 else i
+                if (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "-_")) and \
+                        end - start >= 5 and text[start:end].isalpha():
+                    out.add((start, end))
+            i = low.find(suf, end)
+    return sorted(out)
+
+
+def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
+    """Chemical (and procedure) spans recognised by their endings; see the module docstring.
+
+    >>> import spacy, ingest.nlp.abbreviations
+    >>> nlp = spacy.blank("en")
+    >>> for name in ("abbreviations", "lexicon_ner"): _ = nlp.add_pipe(name)
+    >>> doc = nlp("Myricetin and ultra-purified alginate (UPAL) rose; UPAL fell.")
+    >>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["terms"]]
+    [('Myricetin', 'chemical', 'KG:myricetin'), ('ultra-purified alginate', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate')]
+    """
+    from ingest.nlp.model import doc_text
+    from ingest.records import slug
+
+    text = doc_text(doc)
+    taken = [(t.start_char, t.end_char) for t in terms]
+    out: list[Span] = []
+
+    def add(s: int, e: int, label: str, kid: str) -> None:
+        if any(a < e and s < b for a, b in taken):
+            return
+        span = doc.char_span(s, e, label=label, kb_id=kid)
+        if span is not None:
+            out.append(span)
+            taken.append((s, e))
+
+    for start, end in _ending_words(text):  # the rare endings first, then the word they end
+        w = text[start:end].lower()
+        if w.endswith(_STRONG) and w not in _STRONG:
+            add(start, end, "chemical", f"KG:{slug(w)}")
+        elif w.endswith(_SURGERY) and len(w) >= 9:
+            add(start, end, "intervention", f"KG:{slug(w)}")  # "nucleotomy", "laminoplasty"
+    for short, (long, ls, le) in abbrev.items():
+        words = long.split()
+        last = words[-1].lower() if words else ""
+        if not words or len(words) > 4 or last in _NOT_CHEMICAL or any(a < le and ls < b for a, b in taken):
+            continue
+        if _PROCEDURE.search(last):
+            label = "intervention"
+        elif _BROAD.search(last) and last.isalpha() and len(last) >= 5:
+            label = "chemical"
+        else:
+            continue
+        kid = f"KG:{slug(long.lower())}"
+        add(ls, le, label, kid)
+        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            add(m.start(), m.end(), label, kid)
+    return out
+
+
+def drop_redefined(terms: list[Span], abbrev: dict, text: str) -> list[Span]:
+    """Drop a term matched on a short form the text defines as something the lexicon does not
+    know: after "andrographolide (ADR)", "ADR" is not the BioRED-Train chemical ADR (doxorubicin)."""
+    by_end = {t.end_char for t in terms}
+    redefined = {short for short, (_l, _s, le) in abbrev.items() if le not in by_end}
+    if not redefined:
+        return terms
+    return [t for t in terms if text[t.start_char:t.end_char] not in redefined]
+
+
+def propagate_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
+    """Spans for every occurrence of a short form whose defining long form ends with a term.
+
+    >>> import spacy, ingest.nlp.abbreviations
+    >>> nlp = spacy.blank("en")
+    >>> for name in ("abbreviations", "lexicon_ner"): _ = nlp.add_pipe(name)
+    >>> doc = nlp("The herniated nucleus pulposus (HNP) shrank. HNP volume fell.")
+    >>> [(s.text, s.label_) for s in doc.spans["terms"]]
+    [('herniated nucleus pulposus', 'phenotype'), ('HNP', 'phenotype'), ('HNP', 'phenotype')]
+    """
+    import re
+
+    from ingest.nlp.model import doc_text
+
+    text = doc_text(doc)
+    by_end = {t.end_char: t for t in terms}
+    out: list[Span] = []
+    for short, (_long, ls, le) in abbrev.items():
+        term = by_end.get(le)
+        if term is None or term.start_char < ls or not any(c.isupper() for c in short):
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            span = doc.char_span(m.start(), m.end(), label=term.label_, kb_id=term.kb_id_)
+            if span is not None:
+                out.append(span)
+    return out

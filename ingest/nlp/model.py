@@ -7,7 +7,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 EXTRACTOR = "ldh-nlp"
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,24 @@ The subject is the nearest entity before the trigger, the object the nearest aft
 entities coordinated with it: "A and B"); a passive ("X was induced by Y", "X induced by Y")
 or a nominal ("activation of X by Y") flips the direction. Predicates and signs come from
 ``relation_triggers`` in ``ontology/lexicons.yaml`` (with association cues: "associated",
-"correlated", "interaction between X and Y", "complex"). No pair is taken across a clause
+"correlated", "interaction between X and Y", "complex with"). No pair is taken across a clause
 boundary ("while", "whereas", ";") or into/out of a bracketed list, nor from comparisons
-("lower MMP3"), nor between two mentions of one gene. Results go to ``doc._.relations``.
+("lower MMP3", "with decreased autophagy"), nor from a passive without an agent ("BACH1 was
+enhanced in IDD"), nor between two mentions of one gene.
+
+Sentence structure the rules read:
+
+- "X-induced Y": X increases Y, X and Y adjacent to the hyphenated trigger; as the object of
+  another trigger ("ADR inhibits TNF-induced apoptosis") the head Y is the object, not X.
+- "A ameliorates B by inhibiting C": the gerund's subject is A, the clause's subject.
+- "induced resorption of the herniated NP": the object is what the head noun names, not the
+  noun after "of": a neutral head ("expression of X", "levels of X") keeps X, a loss ("degradation
+  of X", "loss of X") flips the sign, any other head ("viability of NPCs") gives no relation.
+- Type constraints: a pair is emitted only when its categories fit the predicate's domain/range
+  and ``literature_domain``/``literature_range`` (``ontology/predicates.yaml``); a tissue is a
+  location, skipped when looking for a subject ("TNF in NP tissue increased MMP3").
+
+Results go to ``doc._.relations``.
 
 >>> from ingest.nlp.pipeline import default_pipeline
 >>> doc = default_pipeline()("MMP3 was induced by TNF in NP cells.")
@@ -34,49 +49,280 @@ UNDIRECTED = frozenset({"binds", "associated_with"})
 MAX_GAP = 12  # tokens between an entity and its trigger
 ADJECTIVES = frozenset({"lower", "higher"})  # trigger forms that are mostly adjectives as written
 CLAUSE_BREAKS = frozenset({";", "while", "whereas", "but", "although", "however"})
+#: a past participle after one of these is an adjective ("with decreased autophagy", "the induced cells")
+ADJECTIVAL_BEFORE = frozenset({"with", "and", "or", ",", "of", "the", "a", "an", "in", "to", "for", "from", "(",
+                               ":", "than", "as", "showed", "show", "shows", "exhibited", "displayed", "had", "has",
+                               "have", "revealed", "demonstrated", "under", "on", "at", "whose", "such", "by",
+                               "caused", "causing", "cause", "causes", "suggesting", "indicating", "accompanied",
+                               "exhibit", "exhibits", "display", "displays", "observed", "noted", "resulted", "led"})
+#: a gerund after one of these takes the clause's subject ("A ameliorates B by inhibiting C")
+GERUND_AFTER = frozenset({"by", "through", "via", "thereby", "thus"})
+#: a mention after one of these is not the agent of the verb that follows ("treatments for IVDD relieve")
+NOT_AGENT = frozenset({"for", "against", "to", "than", "versus", "vs", "with", "without", "like", "unlike"})
+#: a mention after one of these is a location, not an agent ("TNF in NP cells increased MMP3")
+LOCATION = frozenset({"in", "within", "into", "at", "on", "from", "across", "throughout", "among"})
+_MODIFIERS = frozenset({"the", "a", "an", "human", "rat", "rats", "mouse", "murine", "degenerated", "degenerative",
+                        "cultured", "primary", "normal", "healthy", "herniated"})
+#: head nouns between a trigger and "of X" that keep X as the object ("increased expression of X")
+NEUTRAL_HEADS = frozenset("""expression expressions production secretion release level levels activity activities
+activation phosphorylation synthesis transcription translation accumulation content contents abundance
+concentration concentrations amount amounts number numbers infiltration recruitment migration influx
+proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
+function functions mrna protein proteins translocation nuclear""".split())
+#: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
+LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
+inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
+#: a word after an object that makes it part of a larger noun ("inflammation model", "IL-6 ratio")
+_MODEL_WORDS = frozenset({"model", "models", "group", "groups", "ratio", "score", "scores", "index"})
+#: triggers joined to an entity by a hyphen ("TNF-induced"): subject and object must be adjacent
+HYPHEN_GAP = 3
 
 
 @dataclass(frozen=True)
 class Trigger:
     predicate: str
     sign: int
+    object_after: tuple[str, ...] = ()  # "protects NPCs against X": the object follows one of these
+    phrase: bool = False  # a multi-word trigger ("plays a role in"): always read as an active verb
 
 
 @lru_cache(maxsize=1)
 def trigger_forms() -> dict[str, Trigger]:
-    """Lower-cased word form -> Trigger, expanded from the stems with the listed suffixes."""
+    """Lower-cased word form -> Trigger, expanded from the stems with the listed suffixes.
+
+    ``verb_only`` entries take no nominal suffixes ("contribution of X to Y" is not "X contributes").
+    """
     lex = load_ontology().lexicons
     suffixes = lex.get("trigger_suffixes", [""])
     out: dict[str, Trigger] = {}
     for t in lex.get("relation_triggers", ()):
-        stem, trig = t["stem"].lower(), Trigger(t["predicate"], int(t["sign"]))
+        stem = t["stem"].lower()
+        trig = Trigger(t["predicate"], int(t["sign"]), tuple(t.get("object_after") or ()))
+        sufs = [x for x in suffixes if not (t.get("verb_only") and x.startswith("ion"))]
         bases = [stem, stem[:-1]] if stem.endswith("e") else [stem]
         for base in bases:
-            for suf in suffixes:
+            for suf in sufs:
                 if base == stem or suf:
                     out.setdefault(base + suf, trig)
     return out
+
+
+@lru_cache(maxsize=1)
+def _ontology():
+    return load_ontology()
+
+
+def allowed(predicate: str, subject_category: str, object_category: str) -> bool:
+    """Whether a relation read from text may join these categories (``ontology/predicates.yaml``).
+
+    >>> allowed("degrades", "tissue", "tissue"), allowed("degrades", "gene", "tissue")
+    (False, True)
+    """
+    return _ontology().check_literature_edge(subject_category, predicate, object_category) is None
 
 
 def mention(span: Span) -> Mention:
     return Mention(span.text, span.start_char, span.end_char, span.kb_id_, span.label_)
 
 
-def _find_triggers(sent: Span, forms: dict[str, Trigger]) -> list[tuple[int, int, Trigger]]:
-    """(first token, last token, trigger) in the sentence; "up-regulated" is three tokens."""
+@lru_cache(maxsize=1)
+def trigger_phrases() -> tuple[tuple[tuple[tuple[frozenset, bool], ...], Trigger], ...]:
+    """``relation_phrases`` of the lexicon: (slots, trigger); a slot is (words or empty = any, optional)."""
     out = []
-    doc = sent.doc
-    for tok in sent:
-        trig = forms.get(tok.lower_)
+    for ph in load_ontology().lexicons.get("relation_phrases", ()):
+        slots = []
+        for slot in ph["words"].split():
+            optional = slot.startswith("?")
+            slot = slot.lstrip("?")
+            slots.append((frozenset() if slot == "*" else frozenset(slot.lower().split("|")), optional))
+        out.append((tuple(slots), Trigger(ph["predicate"], int(ph["sign"]), (), True)))
+    return tuple(out)
+
+
+def _match_phrase(lows: list[str], i: int, slots) -> int | None:
+    """Index (into ``lows``) of the last token of a phrase matched from ``i``, or None."""
+    if not slots:
+        return i - 1
+    (words, optional), rest = slots[0], slots[1:]
+    if i < len(lows) and (not words or lows[i] in words) and lows[i].isalpha():
+        hit = _match_phrase(lows, i + 1, rest)
+        if hit is not None:
+            return hit
+    if optional:
+        return _match_phrase(lows, i, rest)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> dict[str, tuple]:
+    """First word -> the phrases starting with it, and the words each phrase needs."""
+    out: dict[str, list] = {}
+    for slots, trig in trigger_phrases():
+        needed = frozenset().union(*(w for w, opt in slots[1:] if w and not opt))
+        for w in slots[0][0]:
+            out.setdefault(w, []).append((slots, trig, needed))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _find_triggers(sent: Span, forms: dict[str, Trigger]) -> list[tuple[int, int, Trigger]]:
+    """(first token, last token, trigger) in the sentence; "up-regulated" is three tokens,
+    "plays a key role in" five."""
+    base = sent.start
+    lows = [t.lower_ for t in sent]
+    present = set(lows)
+    index = _phrase_index()
+    out: list[tuple[int, int, Trigger]] = []
+    covered = -1  # last token of a phrase trigger
+    for k, low in enumerate(lows):
+        if k <= covered:
+            continue
+        cands = index.get(low)
+        if cands:
+            for slots, ptrig, needed in cands:
+                if needed and not needed & present:
+                    continue  # a word the phrase needs is not in the sentence
+                j = _match_phrase(lows, k, slots)
+                if j is not None and j > k:
+                    out.append((base + k, base + j, ptrig))
+                    covered = j
+                    break
+            if covered >= k:
+                continue
+        trig = forms.get(low)
         if trig is None:
             continue
-        i = tok.i
-        if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in ("up", "down"):
-            word = doc[i - 2].lower_ + "-" + tok.lower_
-            out.append((i - 2, i, forms.get(word, trig)))
+        if k >= 2 and lows[k - 1] == "-" and lows[k - 2] in ("up", "down"):
+            out.append((base + k - 2, base + k, forms.get(lows[k - 2] + "-" + low, trig)))
         else:
-            out.append((i, i, trig))
+            out.append((base + k, base + k, trig))
     return out
+
+
+def _prev_word(doc: Doc, t0: int, sent_start: int) -> str:
+    """The lower-cased token before ``t0``, skipping "-ly" adverbs ("significantly increased")."""
+    i = t0 - 1
+    while i >= sent_start and ((doc[i].lower_.endswith("ly") and doc[i].is_alpha) or doc[i].lower_ in _ADVERBS):
+        i -= 1
+    return doc[i].lower_ if i >= sent_start else ""
+
+
+_ADVERBS = frozenset({"further", "also", "then", "thus", "thereby", "still", "even", "not", "both", "all"})
+
+
+_CAUSAL = {"cause": "", "causes": "", "caused": "", "causing": "", "to": "lead leads led leading",
+           "in": "result results resulted resulting"}
+
+
+def _causal_verb(doc: Doc, t0: int, sent_start: int) -> int | None:
+    """Start of a causal verb right before a participle: "causes increased Y", "led to reduced Y"."""
+    i = t0 - 1
+    while i >= sent_start and doc[i].lower_.endswith("ly") and doc[i].is_alpha:
+        i -= 1
+    if i < sent_start or doc[i].lower_ not in _CAUSAL:
+        return None
+    need = _CAUSAL[doc[i].lower_]
+    if not need:
+        return i
+    if i - 1 >= sent_start and doc[i - 1].lower_ in need.split():
+        return i - 1
+    return None
+
+
+def _hyphen_attached(doc: Doc, t0: int, sent_start: int) -> bool:
+    """The trigger is glued to the word before by a hyphen: "TNF-induced", "LPS-stimulated"."""
+    return (t0 - 1 > sent_start and doc[t0 - 1].text == "-" and not doc[t0 - 2].whitespace_
+            and not doc[t0 - 1].whitespace_)
+
+
+def _is_modifier(doc: Doc, e: Span, forms: dict[str, Trigger], sent_end: int) -> bool:
+    """``e`` modifies the noun after it: "TNF-α-induced apoptosis", "NPCs senescence" (handled by caller)."""
+    j = e.end
+    return (j + 1 < sent_end and doc[j].text == "-" and not doc[j].whitespace_
+            and doc[j + 1].lower_ in forms)
+
+
+def _location(doc: Doc, e: Span, sent_start: int) -> bool:
+    """``e`` follows a location preposition ("in NP cells", "in the degenerated human IVD")."""
+    i = e.start - 1
+    while i >= sent_start and doc[i].lower_ in _MODIFIERS:
+        i -= 1
+    return i >= sent_start and doc[i].lower_ in LOCATION
+
+
+def _head_factor(doc: Doc, lo: int, obj: Span) -> int | None:
+    """How the head noun between a trigger (ending before ``lo``) and ``obj`` turns the object.
+
+    No "of" between them: 1. "<neutral head> of X" ("expression of X"): 1. "<loss> of X"
+    ("degradation of X"): -1. Any other head ("viability of NPCs"): None (no relation).
+    """
+    ofs = [i for i in range(lo, obj.start) if doc[i].lower_ == "of"]
+    if not ofs:
+        return 1
+    i = ofs[-1] - 1
+    while i >= lo and doc[i].lower_ in ("the", "a", "an", "-"):
+        i -= 1
+    if i < lo:
+        # "activation of X", "a cause of X": the trigger heads the noun phrase; X must follow "of"
+        return 1 if obj.start - ofs[-1] <= 4 else None
+    head = _head_word(doc, i, lo)
+    if head in NEUTRAL_HEADS:
+        return 1
+    if head in LOSS_HEADS:
+        return -1
+    return None
+
+
+#: heads that keep the mention after "of" as the agent ("combination of 5-FU and X induced Y")
+AGENT_HEADS = frozenset("""combination treatment administration supplementation exposure injection application
+addition presence use delivery transplantation implantation infusion stimulation pretreatment co-treatment
+overexpression expression activation levels level""".split())
+
+
+def _head_word(doc: Doc, i: int, lo: int) -> str:
+    """The head noun ending at token ``i`` ("up-regulation" is three tokens)."""
+    w = doc[i].lower_
+    if i - 2 >= lo and doc[i - 1].text == "-" and doc[i - 2].lower_ in ("up", "down", "co", "pre"):
+        return f"{doc[i - 2].lower_}-{w}"
+    return w
+
+
+def _head_before(doc: Doc, e: Span, sent_start: int) -> int | None:
+    """The same for a mention named before its trigger: "Degradation of aggrecan was induced by X"."""
+    i = e.start - 1
+    while i >= sent_start and doc[i].lower_ in ("the", "a", "an"):
+        i -= 1
+    if i < sent_start or doc[i].lower_ != "of":
+        return 1
+    i -= 1
+    while i >= sent_start and doc[i].lower_ in ("the", "a", "an", "-"):
+        i -= 1
+    if i < sent_start:
+        return 1
+    head = _head_word(doc, i, sent_start)
+    return 1 if head in NEUTRAL_HEADS or head in AGENT_HEADS else -1 if head in LOSS_HEADS else None
+
+
+def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> Span | None:
+    """The nearest mention before the trigger that can act: not a tissue, not a location."""
+    for e in reversed(before):
+        if t0 - e.end > MAX_GAP:
+            return None
+        if any(t.lower_ in CLAUSE_BREAKS for t in doc[e.end:t0]):
+            return None
+        if e.label_ == "tissue" or _location(doc, e, sent_start):
+            continue
+        i = e.start - 1
+        while i >= sent_start and doc[i].lower_ in _MODIFIERS:
+            i -= 1
+        if i >= sent_start and doc[i].lower_ in NOT_AGENT:
+            # "treatments for IVDD can relieve pain": IVDD is not the agent ("treatment with X" is)
+            j = i - 1
+            while j >= sent_start and doc[j].lower_ in ("the", "a", "an", "-"):
+                j -= 1
+            if not (j >= sent_start and _head_word(doc, j, sent_start) in AGENT_HEADS):
+                return None
+        return e
+    return None
 
 
 def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) -> list[Relation]:
@@ -87,7 +333,13 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
     rels: list[Relation] = []
     starts = [e.start for e in ents]
     last: tuple[Span, list[Span]] | None = None  # (subject, objects) of the previous trigger
+    clause_subject: Span | None = None  # the first subject: a "by V-ing" gerund inherits it
+    gerund_subject: Span | None = None
+    prev_t1: int | None = None  # last token of the previous trigger
     for t0, t1, trig in _find_triggers(sent, forms):
+        if prev_t1 is not None and t0 <= prev_t1:
+            continue
+        current_prev, prev_t1 = prev_t1, t1
         if any(e.start <= t0 < e.end for e in ents):
             continue  # the trigger word is inside an entity ("TNF-induced apoptosis" term)
         k = bisect_right(starts, t0)
@@ -99,59 +351,185 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         if word in ADJECTIVES:
             continue  # "lower CCL2 levels": a comparison, not an assertion
         nxt = doc[t1 + 1] if t1 + 1 < sent.end else None
+        prev = _prev_word(doc, t0, sent.start)
+        if trig.predicate == "binds" and word.startswith("complex") and (
+                nxt is None or nxt.lower_ not in ("with", "between", "formation")):
+            continue  # "very complex": an adjective
         if word.endswith(("ing", "ion", "ions")) and trig.predicate in UNDIRECTED and (
                 nxt is None or nxt.lower_ not in ("of", "to", "with", "between")):
             continue  # "RNA binding protein", "MCM binding": a modifier, not an assertion
+        j = t1 + 1
+        while j < sent.end and doc[j].lower_.endswith("ly") and doc[j].is_alpha:
+            j += 1
+        if not trig.phrase and j < sent.end and doc[j].lower_.endswith("ed") and doc[j].lower_ in forms:
+            continue  # "causes increased Y": the participle carries the meaning
         by_i = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ == "by"), None)
-        passive = word.endswith("ed") or word == "bound"
-        passive = passive and by_i is not None and (
-            by_i == t1 + 1 or any(doc[j].lower_ in BE for j in range(max(sent.start, t0 - 3), t0)))
+        be_before = any(doc[j].lower_ in BE for j in range(max(sent.start, t0 - 3), t0))
+        passive = (word.endswith("ed") or word == "bound") and by_i is not None and (by_i == t1 + 1 or be_before)
         nominal = word.endswith(("ion", "ions", "ment"))
+        factor = 1  # -1 when a loss head turns the object ("induced degradation of X")
+        # "X up-regulated A and B and induced C", "X promotes repair and reduces pain": X does both
+        verb_coordination = last is not None and prev in ("and", "or", ",")
         if nominal and nxt is not None and nxt.lower_ == "between" and len(after) >= 2 and trig.sign == 0:
             # "interaction between X and Y", "correlation between X and Y"
             x, y = after[0], after[1]
-            if x.start - t1 <= 3 and all(t.lower_ in ("and", ",", "the") for t in doc[x.end:y.start]):
+            if (x.start - t1 <= 3 and all(t.lower_ in ("and", ",", "the") for t in doc[x.end:y.start])
+                    and allowed(trig.predicate, x.label_, y.label_)):
                 rels.append(_relation(doc, sent, x, y, trig, t0, t1))
             continue
-        if nominal and (nxt is None or nxt.lower_ != "of"):
+        if nominal and (nxt is None or nxt.lower_ != "of") and not trig.phrase:
             continue  # "STAT3 activation in response to VEGF": no clear agent and patient
-        if nxt is not None and nxt.lower_ == "of" and (nominal or word.endswith("ing")):
+        causal = _causal_verb(doc, t0, sent.start) if word.endswith("ed") and not trig.phrase else None
+        if trig.phrase or causal is not None:
+            # "X plays a key role in Y"; "X causes increased Y", "X led to reduced Y"
+            c0 = t0 if causal is None else causal
+            if verb_coordination and causal is None:
+                subj = last[0]
+            else:
+                subj = _subject_before(doc, [e for e in before if e.end <= c0], c0, sent.start)
+                if subj is not None and _head_before(doc, subj, sent.start) is None and not _perturbed(doc, subj, sent):
+                    subj = None
+            objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
+        elif _hyphen_attached(doc, t0, sent.start):
+            # "TNF-α-induced apoptosis": the word before the hyphen acts on the noun after the trigger
+            subj = next((e for e in before if e.end == t0 - 1), None)
+            objs = [e for e in _objects(doc, after, t1, sent.end, forms, sent_start=sent.start) if e.start - t1 <= HYPHEN_GAP]
+            objs = [e for e in objs if e.label_ not in ("cell_type", "tissue")]  # "LPS-stimulated NPCs": treated cells
+        elif nxt is not None and nxt.lower_ == "of" and (nominal or word.endswith("ing")):
             # nominal: "activation of X (by Y)"
-            objs = _objects(doc, after, t1, sent.end)
+            objs = _objects(doc, after, t1, sent.end, forms, sent_start=sent.start)
             agent: list[Span] = []
             by_any = next((j for j in range(t1 + 2, min(t1 + MAX_GAP, sent.end)) if doc[j].lower_ == "by"), None)
-            if by_any is not None:
-                agent = [e for e in after if e.start > by_any][:1]
-            elif before and t0 - before[-1].end <= 3:
+            if by_any is not None and not (by_any + 1 < len(doc) and doc[by_any + 1].lower_.endswith("ing")):
+                agent = [e for e in after if by_any < e.start <= by_any + 3][:1]
+            elif before and t0 == before[-1].end and before[-1].label_ != "tissue":
                 agent = before[-1:]
             subj = agent[0] if agent else None
         elif passive:
             subj_list = [e for e in after if e.start > by_i][:1]
             subj = subj_list[0] if subj_list and subj_list[0].start - by_i <= 4 else None
-            objs = _coordinated_before(doc, before) if before and t0 - before[-1].end <= MAX_GAP else []
+            if by_i + 1 < sent.end and doc[by_i + 1].lower_.endswith("ing"):
+                subj = None  # "blocked by inhibiting the RhoA pathway": the agent is an action
+            objs = _coordinated_before(doc, before) if before and _passive_patient(doc, before[-1], t0) else []
+            objs = [e for e in objs if e.label_ != "tissue"]
+            if objs:
+                factor = _head_before(doc, objs[0], sent.start)
+        elif (word.endswith("ed") and be_before and by_i is None
+              and not (trig.predicate in UNDIRECTED and nxt is not None and nxt.lower_ in ("with", "to"))):
+            # "BACH1 activity was enhanced in IDD tissues": no agent ("was associated with" is fine), but
+            # the change is reported in a disease: an association of the two
+            rel = _changed_in_disease(doc, sent, before, after, t0, t1, trig)
+            if rel is not None:
+                rels.append(rel)
+            continue
+        elif word.endswith("ed") and prev in ADJECTIVAL_BEFORE and not verb_coordination:
+            continue  # "with inflammation, decreased autophagy": an adjective
+        elif word.endswith("ing"):
+            if prev in GERUND_AFTER:
+                subj = clause_subject or (last[0] if last else None)  # "A ameliorates B by inhibiting C"
+                gerund_subject = subj
+            elif prev in ("and", "or", ",") and gerund_subject is not None:
+                subj = gerund_subject  # "... by activating X and suppressing Y"
+            else:
+                subj = before[-1] if before and t0 == before[-1].end and before[-1].label_ != "tissue" else None
+            objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
         else:
-            subj = before[-1] if before and t0 - before[-1].end <= MAX_GAP else None
-            objs = _objects(doc, after, t1, sent.end)
-            if (subj is not None and last is not None and subj in last[1]
-                    and any(t.lower_ == "and" for t in doc[subj.end:t0])):
+            if verb_coordination:
                 subj = last[0]  # "X up-regulated A and B and induced C": X is the subject of both
-        if subj is None:
+            elif prev in ("and", "or"):
+                subj = None  # "... repair the AF fissure, and increase Y": the subject went unrecognised
+            else:
+                subj = _subject_before(doc, before, t0, sent.start)
+                if subj is not None and _head_before(doc, subj, sent.start) is None and not _perturbed(doc, subj, sent):
+                    subj = None  # "this model of IVD degeneration was validated to induce pain"
+                if (subj is not None and current_prev is not None and current_prev < subj.start
+                        and any(t.lower_ in ("and", ",") for t in doc[subj.end:t0])
+                        and (last is None or subj not in last[1])):
+                    subj = None  # "Gartanin induces autophagy and suppresses X": autophagy is an object
+                if (subj is not None and last is not None and subj in last[1]
+                        and any(t.lower_ == "and" for t in doc[subj.end:t0])):
+                    subj = last[0]
+            objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
+        if subj is None or factor is None:
             continue
         last = (subj, objs)
-        for obj in objs:
+        if clause_subject is None and not word.endswith("ing"):
+            clause_subject = subj
+        subjects = _coordinated_subjects(doc, before, subj) if not passive else [subj]
+        for subj, obj in ((x, o) for x in subjects for o in objs):
             if (obj.kb_id_ == subj.kb_id_ or _clause_break(doc, subj, obj)
                     or _in_brackets(doc, subj, obj)):
                 continue
             s, o = mention(subj), mention(obj)
             predicate, sign = trig.predicate, trig.sign
+            if sign and factor < 0:
+                # "induced degradation of aggrecan": aggrecan goes down
+                predicate, sign = ("decreases" if sign > 0 else "increases"), -sign
             if sign and _perturbed(doc, subj, sent):
                 # "knockdown of NOX4 reduced VEGFR2": NOX4 itself raises VEGFR2
                 predicate, sign = OPPOSITE.get(predicate, predicate), -sign
+            if not allowed(predicate, subj.label_, obj.label_):
+                continue  # "cartilage degrades endplate", "IVD degrades MMP3": categories that cannot
             if trig.predicate in UNDIRECTED and (o.id, o.start) < (s.id, s.start):
                 s, o = o, s  # one edge per unordered pair
             rels.append(Relation(s, predicate, o, sign, doc[t0:t1 + 1].text,
                                  (sent.start_char, sent.end_char)))
     return rels
+
+
+def _coordinated_subjects(doc: Doc, before: list[Span], subj: Span) -> list[Span]:
+    """The subject and the mentions coordinated right before it ("TNF-α and IL-1β induced MMP3")."""
+    if subj not in before:
+        return [subj]
+    k = before.index(subj)
+    out = [subj]
+    for e in reversed(before[:k]):
+        gap = doc[e.end:out[-1].start]
+        if not gap or len(gap) > 3 or any(t.lower_ not in (",", "and", "or") for t in gap) or e.label_ == "tissue":
+            break
+        out.append(e)
+    return out[::-1]
+
+
+def _changed_in_disease(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
+                        trig: Trigger) -> Relation | None:
+    """"BRD9 expression was upregulated as IDD progressed", "X was increased in IDD tissues": X is
+    associated with the disease (no direction: the sentence names no cause)."""
+    if not trig.sign or not before:
+        return None
+    x = before[-1]
+    if x.label_ not in ("gene", "gene_group", "chemical") or not _passive_patient(doc, x, t0):
+        return None
+    k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in ("in", "as", "during", "with")), None)
+    if k is None:
+        return None
+    y = next((e for e in after if e.label_ == "phenotype" and e.start - k <= 4), None)
+    if y is None or not allowed("associated_with", x.label_, y.label_):
+        return None
+    s, o = mention(x), mention(y)
+    if (o.id, o.start) < (s.id, s.start):
+        s, o = o, s
+    return Relation(s, "associated_with", o, 0, doc[t0:t1 + 1].text, (sent.start_char, sent.end_char))
+
+
+def _active_objects(doc: Doc, after: list[Span], t1: int, sent_end: int, forms: dict[str, Trigger],
+                    trig: Trigger, sent_start: int = 0) -> tuple[list[Span], int | None]:
+    """Objects of an active trigger and the head factor (see :func:`_head_factor`)."""
+    if trig.object_after:
+        # "protects NPCs against TNF-induced apoptosis": the object follows "against"/"from"
+        k = next((j for j in range(t1 + 1, min(t1 + MAX_GAP, sent_end)) if doc[j].lower_ in trig.object_after), None)
+        if k is None:
+            return [], 1
+        rest = [e for e in after if e.start > k]
+        return (_objects(doc, rest, k, sent_end, forms, sent_start=sent_start) if rest else []), 1
+    objs = _objects(doc, after, t1, sent_end, forms, tissue=trig.predicate == "degrades", sent_start=sent_start)
+    if not objs:
+        return [], 1
+    factor = _head_factor(doc, t1 + 1, objs[0])
+    last = objs[-1]
+    if factor is not None and last.end < sent_end and doc[last.end].lower_ in LOSS_HEADS:
+        factor = -factor  # "induced aggrecan and COL2A1 loss"
+    return objs, factor
 
 
 def _relation(doc: Doc, sent: Span, x: Span, y: Span, trig: Trigger, t0: int, t1: int) -> Relation:
@@ -165,11 +543,12 @@ def _relation(doc: Doc, sent: Span, x: Span, y: Span, trig: Trigger, t0: int, t1
 OPPOSITE = {"increases": "decreases", "decreases": "increases", "activates": "inhibits",
             "inhibits": "activates", "promotes": "inhibits", "upregulates_expression": "downregulates_expression",
             "downregulates_expression": "upregulates_expression", "recruits": "inhibits"}
-_LOSS_BEFORE = frozenset({"knockdown", "silencing", "deletion", "depletion", "deficiency", "loss", "inhibition",
+_LOSS_BEFORE = frozenset({"knockdown", "silencing", "silence", "anti", "deletion", "depletion", "deficiency", "loss", "inhibition",
                           "inhibitor", "inhibitors", "blockade", "knockout", "ablation", "suppression",
                           "downregulation", "antagonist", "antagonists", "neutralization"})
 _LOSS_AFTER = frozenset({"knockdown", "silencing", "deletion", "depletion", "deficiency", "deficient", "inhibitor",
-                         "inhibitors", "knockout", "siRNA", "shRNA", "null", "antagonist", "blockade", "ablation"})
+                         "inhibitors", "knockout", "siRNA", "shRNA", "null", "antagonist", "blockade", "ablation",
+                         "inhibition", "silencing", "deletion"})
 
 
 def _perturbed(doc: Doc, ent: Span, sent: Span) -> bool:
@@ -211,6 +590,22 @@ def _clause_break(doc: Doc, a: Span, b: Span) -> bool:
     return any(t.lower_ in CLAUSE_BREAKS for t in doc[lo.end:hi.start])
 
 
+_BETWEEN_PATIENT_AND_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being", "that", "which", "also", "not",
+                                          "further", "then", "all", "both", "can", "could", "may", "might", "to",
+                                          "shown", "found", "reported", "known", "-"})
+
+
+def _passive_patient(doc: Doc, e: Span, t0: int) -> bool:
+    """``e`` is what a passive trigger at ``t0`` acts on: only "was/were", adverbs or a neutral head
+    between ("MMP3 expression was induced by TNF"; not "Rg1 restores the impairment ... induced by")."""
+    for t in doc[e.end:t0]:
+        w = t.lower_
+        if w in _BETWEEN_PATIENT_AND_PASSIVE or w in NEUTRAL_HEADS or (w.endswith("ly") and t.is_alpha):
+            continue
+        return False
+    return True
+
+
 def _coordinated_before(doc: Doc, before: list[Span]) -> list[Span]:
     """The last entity before a passive trigger and those coordinated with it ("A and B were induced")."""
     out = [before[-1]]
@@ -222,20 +617,85 @@ def _coordinated_before(doc: Doc, before: list[Span]) -> list[Span]:
     return out[::-1]
 
 
-def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int) -> list[Span]:
-    """The first entity after the trigger (within reach) and those coordinated with it."""
-    first = after[0]
-    if first.start - t1 > MAX_GAP:
-        return []
-    out = [first]
-    prev_end = first.end
-    for e in after[1:]:
-        gap = doc[prev_end:e.start]
-        if len(gap) > 4 or any(t.text not in COORD for t in gap):
+def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
+             forms: dict[str, Trigger] | None = None, tissue: bool = False, sent_start: int = 0) -> list[Span]:
+    """The first entity after the trigger (within reach) and those coordinated with it.
+
+    A mention that only modifies the next noun is passed over for that noun: "TNF-α-induced
+    apoptosis" (apoptosis), "NPCs senescence" (senescence), "CD68 macrophages" (macrophages).
+    A tissue after a location preposition is skipped ("in the NP"); a tissue heading the object
+    ("endplate degeneration") ends the search unless ``tissue`` (a predicate that takes tissues).
+    A mention heading a larger noun ("inflammation model", "chondrocyte abnormality") is no object.
+    """
+    forms = forms or {}
+    out: list[Span] = []
+    i = 0
+    while i < len(after):
+        e = after[i]
+        nxt = after[i + 1] if i + 1 < len(after) else None
+        adjacent = nxt is not None and nxt.start == e.end  # "NPCs senescence", "CD68 macrophages"
+        if not out and _unrecognised_before(doc, t1 + 1, e.start):
+            return []  # "promotes tissue repair and reduces pain": the object was not recognised
+        if e.label_ == "tissue" and not tissue:
+            if _location(doc, e, sent_start) or out:
+                i += 1
+                continue
+            return []
+        if _location(doc, e, sent_start):
+            i += 1
+            continue  # "increased apoptosis in NPCs": a place, not an object
+        if _is_modifier(doc, e, forms, sent_end) or (adjacent and (
+                (e.label_ == "cell_type" and nxt.label_ in ("biological_process", "phenotype"))
+                or (e.label_ in ("gene", "gene_group") and nxt.label_ == "cell_type"))):
+            i += 1
+            continue
+        follow = doc[e.end] if e.end < sent_end else None
+        if follow is not None and (follow.lower_ in _MODEL_WORDS or (
+                e.label_ == "cell_type" and follow.is_alpha and follow.lower_ not in COORD
+                and follow.lower_ not in NEUTRAL_HEADS and follow.lower_ not in _FUNCTION_WORDS)):
+            if not out:
+                return []
             break
-        out.append(e)
-        prev_end = e.end
+        if not out:
+            if e.start - t1 > MAX_GAP:
+                return []
+            out.append(e)
+        else:
+            gap = doc[out[-1].end:e.start]
+            if len(gap) > 4 or any(t.text not in COORD for t in gap):
+                break
+            out.append(e)
+        i += 1
     return out
+
+
+_CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whereas", ";", "which", "that"})
+
+
+_PREPOSITIONS = frozenset({"in", "from", "with", "by", "on", "at", "to", "for", "into", "after", "during", "via",
+                           "through", "under", "within", "among", "than", "without", "between"})
+
+
+def _unrecognised_before(doc: Doc, lo: int, hi: int) -> bool:
+    """Words, then a conjunction, comma or preposition, between a trigger and the first mention:
+    the trigger's own object was something not recognised ("cause of disability in the elderly
+    and IDD", "restored the LTP in slices from rats treated with morphine")."""
+    seen_word = False
+    toks = doc[lo:hi]
+    for k, t in enumerate(toks):
+        w = t.lower_
+        if w in _CONJUNCTIONS or w == "," or w in _PREPOSITIONS:
+            if w == "as" or (w == "," and k + 1 < len(toks) and toks[k + 1].lower_ in ("such", "including")):
+                continue
+            if seen_word:
+                return True
+        elif t.is_alpha and w not in _FUNCTION_WORDS and w not in ("the", "a", "an", "such", "including"):
+            seen_word = True
+    return False
+
+
+_FUNCTION_WORDS = frozenset("""in of to from with by and or but at on into via through for as that which who were was is are
+be been than under after before during while whereas compared""".split())
 
 
 def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
@@ -247,6 +707,17 @@ def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _dedupe(rels: list[Relation]) -> list[Relation]:
+    """One relation per (subject mention, predicate, object mention) in a sentence."""
+    seen, out = set(), []
+    for r in rels:
+        key = (r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
 
 
 @Language.component("relations")
@@ -261,7 +732,7 @@ def relations(doc: Doc) -> Doc:
             if ents[i].start >= sent.start:
                 sent_ents.append(ents[i])
             i += 1
-        for r in sentence_relations(sent, sent_ents, forms):
+        for r in _dedupe(sentence_relations(sent, sent_ents, forms)):
             r.sentence = _trim(doc, sent)
             out.append(r)
     doc._.relations = out

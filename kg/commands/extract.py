@@ -14,13 +14,22 @@ def extract_text(text: str) -> dict:
     >>> out["relations"][0]["predicate"], out["entities"][0]["id"]
     ('increases', 'HGNC:11892')
     """
-    from ingest.nlp.pipeline import default_pipeline
+    from ingest.nlp.model import doc_text
+    from ingest.nlp.pipeline import default_pipeline, pipe_long
     from ingest.nlp.relations import mention
 
-    doc = default_pipeline()(text)
-    return {"entities": [mention(e).to_dict() for e in doc.ents],
-            "relations": [r.to_dict(text) for r in doc._.relations or []],
-            "sentences": [[s.start_char, s.end_char] for s in doc.sents]}
+    out: dict = {"entities": [], "relations": [], "sentences": []}
+    # Text over spaCy's max_length (1M characters) goes through in pieces cut at paragraph or
+    # sentence ends; offsets are shifted back so they always index ``text``.
+    for off, doc in pipe_long(default_pipeline(), text):
+        for e in doc.ents:
+            m = mention(e).to_dict()
+            out["entities"].append({**m, "start": m["start"] + off, "end": m["end"] + off})
+        for r in doc._.relations or []:
+            d = r.to_dict(doc_text(doc))  # doc.text rebuilds the string on every access
+            out["relations"].append({**d, "sentence_offsets": [x + off for x in d["sentence_offsets"]]})
+        out["sentences"] += [[s.start_char + off, s.end_char + off] for s in doc.sents]
+    return out
 
 
 def register(app: typer.Typer) -> None:

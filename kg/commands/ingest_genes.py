@@ -24,7 +24,8 @@ def ingest_genes(file: Path = typer.Argument(..., help="DEG table (.csv/.tsv/.xl
     """Load a differential-expression table or gene list; genes link to an experiment node."""
     from rich.console import Console
 
-    from ingest.degs import DEGTableError, Experiment
+    from ingest.degs import Experiment
+    from ingest.errors import IngestError
     from kg.cli import emit_json, fail, open_store_or_fail, settings
     from kg.experiments import deg_genes_by_module, ingest_gene_file
     from kg.load import BuildError
@@ -37,7 +38,7 @@ def ingest_genes(file: Path = typer.Argument(..., help="DEG table (.csv/.tsv/.xl
         report, exp_id = ingest_gene_file(store, file, Experiment(experiment, species, tissue, condition, design),
                                           strict=strict, symbol_col=symbol_col, lfc_col=lfc_col, padj_col=padj_col)
         modules = deg_genes_by_module(store, exp_id) if by_module else None
-    except (DEGTableError, BuildError) as exc:
+    except (IngestError, BuildError) as exc:  # IngestError: any unreadable file (DEGTableError is one)
         fail(str(exc))
     finally:
         store.close()

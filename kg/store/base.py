@@ -5,6 +5,7 @@ Rows cross this boundary as plain dicts (``Node.to_dict()``, ``Edge.to_dict()``,
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 from kg.model import Edge, Evidence, Node, Provenance
@@ -27,7 +28,12 @@ class Store(Protocol):
     def record_provenance(self, prov: Provenance, counts: dict[str, int], params: dict[str, Any]) -> None:
         """Record a source load, last, so an interrupted load is visible."""
 
-    def clear(self) -> None: ...
+    def clear(self, keep_build_marker: bool = False) -> None:
+        """Empty the store (with ``keep_build_marker``, the ``_build`` provenance row stays)."""
+
+    def delete(self, edge_keys: Iterable[str] = (), evidence_keys: Iterable[str] = (),
+               node_ids: Iterable[str] = ()) -> None:
+        """Remove edges (with their evidence), single evidence rows, and nodes (with their edges)."""
 
     def flush(self) -> None:
         """Persist pending changes (no-op for servers)."""
@@ -58,6 +64,13 @@ class Store(Protocol):
     def stats(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
+
+
+def umask_mode(mode: int = 0o666) -> int:
+    """``mode`` as the process umask would leave it for a new file (e.g. 0o644 under umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
 
 
 def sort_rows(rows: list[dict[str, Any]], key: str = "key") -> list[dict[str, Any]]:

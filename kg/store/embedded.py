@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import networkx as nx
 
 from kg.model import Edge, Evidence, Node, Provenance
-from kg.store.base import merge_node_row, search_rank, sort_rows
+from kg.store.base import merge_node_row, search_rank, sort_rows, umask_mode
 
 FORMAT_VERSION = 1
 
@@ -38,10 +38,24 @@ class EmbeddedStore:
         self._edge_index: dict[str, tuple[str, str]] = {}
         self._prov: list[dict[str, Any]] = []
         self._dirty = False
+        self._remove_stale_temp_files()
         if self.path.exists():
             self._read()
 
     # -- persistence ---------------------------------------------------------------
+    def _remove_stale_temp_files(self, older_than_s: float = 6 * 3600) -> None:
+        """Temp files of writers killed before their rename (old enough that no writer still owns them)."""
+        import time
+
+        if not self.path.parent.is_dir():
+            return
+        for tmp in self.path.parent.glob(".graph-*.tmp"):
+            try:
+                if time.time() - tmp.stat().st_mtime > older_than_s:
+                    tmp.unlink()
+            except OSError:
+                pass
+
     def _read(self) -> None:
         with gzip.open(self.path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
@@ -64,7 +78,17 @@ class EmbeddedStore:
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as gz, \
                     io.TextIOWrapper(gz, encoding="utf-8") as fh:
                 self._write_json(fh)
+                fh.flush()
+                gz.flush()
+                raw.flush()
+                os.fsync(raw.fileno())  # the bytes are on disk before the new file replaces the old
+            os.chmod(tmp, umask_mode())  # as a plain open() would have made it, not mkstemp's 0600
             os.replace(tmp, self.path)
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)  # and so is the rename
+            finally:
+                os.close(dir_fd)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -95,11 +119,36 @@ class EmbeddedStore:
     def close(self) -> None:
         self.flush()
 
-    def clear(self) -> None:
+    def clear(self, keep_build_marker: bool = False) -> None:
+        """Empty the graph (with ``keep_build_marker``, the ``_build`` provenance row stays)."""
         self.g.clear()
         self._evidence.clear()
         self._edge_index.clear()
-        self._prov = []
+        self._prov = [p for p in self._prov if keep_build_marker and p["source"] == "_build"]
+        self._dirty = True
+
+    def delete(self, edge_keys: Iterable[str] = (), evidence_keys: Iterable[str] = (),
+               node_ids: Iterable[str] = ()) -> None:
+        """Remove edges (with their evidence), single evidence rows, and nodes (with their edges)."""
+        for k in edge_keys:
+            if k in self._edge_index:
+                s, o = self._edge_index.pop(k)
+                self.g.remove_edge(s, o, k)
+            self._evidence.pop(k, None)
+        ev_keys = set(evidence_keys)
+        for ek in list(self._evidence):
+            rows = self._evidence[ek]
+            for vk in ev_keys & set(rows):
+                del rows[vk]
+            if ek in self._edge_index:
+                s, o = self._edge_index[ek]
+                self.g.get_edge_data(s, o, ek)["n_evidence"] = len(rows)
+        for n in node_ids:
+            if n in self.g:
+                for s, o, k in list(self.g.in_edges(n, keys=True)) + list(self.g.out_edges(n, keys=True)):
+                    self._edge_index.pop(k, None)
+                    self._evidence.pop(k, None)
+                self.g.remove_node(n)
         self._dirty = True
 
     # -- write side ----------------------------------------------------------------

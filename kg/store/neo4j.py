@@ -432,10 +432,34 @@ class Neo4jStore:
         self._write(lambda tx: tx.run("MERGE (p:Provenance {source: $p.source, version: $p.version}) SET p = $p",
                                       p=props).consume(), "recording provenance")
 
-    def clear(self) -> None:
-        """Delete every node and relationship (constraints and indexes stay)."""
+    def clear(self, keep_build_marker: bool = False) -> None:
+        """Delete every node and relationship (constraints and indexes stay).
+
+        Provenance goes last, and with ``keep_build_marker`` the build marker (source ``_build``)
+        stays, so a rebuild's clear killed half-way still says the graph is incomplete.
+        """
         with _driver_errors("clearing the store"), self.driver.session(database=self.database) as session:
-            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) WHERE NOT n:Provenance CALL { WITH n DETACH DELETE n } "
+                        "IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (p:Provenance) WHERE NOT ($keep AND p.source = '_build') DELETE p",
+                        keep=keep_build_marker).consume()
+
+    def delete(self, edge_keys: Iterable[str] = (), evidence_keys: Iterable[str] = (),
+               node_ids: Iterable[str] = ()) -> None:
+        """Remove edges (with their evidence), single evidence rows, and nodes (with their edges)."""
+        edge_keys, evidence_keys, node_ids = list(edge_keys), list(evidence_keys), list(node_ids)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            if edge_keys:
+                tx.run("UNWIND $keys AS k MATCH ()-[x {key: k}]->() DELETE x", keys=edge_keys).consume()
+                tx.run("UNWIND $keys AS k MATCH (v:Evidence {edge_key: k}) DELETE v", keys=edge_keys).consume()
+            if evidence_keys:
+                tx.run("UNWIND $keys AS k MATCH (v:Evidence {key: k}) DELETE v", keys=evidence_keys).consume()
+            if node_ids:
+                tx.run("UNWIND $ids AS i MATCH (n:Entity {id: i}) OPTIONAL MATCH (n)-[x]-() "
+                       "WITH n, collect(x.key) AS ks DETACH DELETE n "
+                       "WITH ks UNWIND ks AS k MATCH (v:Evidence {edge_key: k}) DELETE v", ids=node_ids).consume()
+        self._write(work, "deleting stale records")
 
     def flush(self) -> None:
         """Nothing to do: every upsert is committed when it returns."""

@@ -123,7 +123,7 @@ def test_cypher_console_runs_ready_queries_and_refuses_writes(app_env):
     at.selectbox(key="cypher_ready").set_value("evidence for an edge").run()
     assert "Evidence" in at.text_area(key="cypher_text").value
     at.button(key="cypher_run").click().run()
-    assert "PMID:25546513" in set(at.dataframe[0].value["citation"])
+    assert "PMID:10642592" in set(at.dataframe[0].value["citation"])  # TNF up-regulates MMP3
 
     at.text_area(key="cypher_text").set_value('CREATE (n:Gene {id: "HGNC:0", name: "X"}) RETURN n')
     at.button(key="cypher_run").click().run()

@@ -25,10 +25,37 @@ def test_scores_on_a_few_documents():
     assert prf(0, 0, 5)["precision"] is None
 
 
-def test_gene_chemical_pairs_are_predicted_on_dev():
+def test_relations_score_every_gold_relation_of_the_split():
     docs = read_pubtator(shared_data() / "corpora" / "BioRED" / "Dev.PubTator")
-    pairs = evaluate_relations(docs)["gene_chemical"]["type_ignored"]
-    assert pairs["predicted"] > 5 and pairs["precision"] >= 0.5  # learned from Train, scored on Dev
+    rel = evaluate_relations(docs)
+    assert rel["gold_relations"] == sum(len(d.relations) for d in docs) == 1162
+    unique_pairs = {(d.pmid, *sorted((a, b))) for d in docs for _t, a, b in d.relations}
+    assert rel["all_relations"]["type_ignored"]["gold"] == len(unique_pairs)
+    kinds = ("gene_gene", "gene_chemical", "chemical_chemical", "gene_disease", "chemical_disease")
+    assert sum(rel[k]["type_ignored"]["gold"] for k in kinds) > 700  # not just gene-gene and gene-chemical
+    assert rel["gene_chemical"]["type_ignored"]["predicted"] > 0  # chemicals learned from Train, scored on Dev
+
+
+def _scrambled(docs):
+    """The same texts with every gold id replaced: what we predict must not change."""
+    import copy
+
+    out = copy.deepcopy(docs)
+    for d in out:
+        d.mentions = [(s, e, t, typ, ",".join("X" + i.strip() for i in ids.split(","))) for s, e, t, typ, ids in d.mentions]
+        d.relations = [(rt, "X" + a, "X" + b) for rt, a, b in d.relations]
+    return out
+
+
+def test_predictions_never_borrow_gold_ids():
+    docs = read_pubtator(shared_data() / "corpora" / "BioRED" / "Dev.PubTator")[:30]
+    ner, ner_x = evaluate_ner(docs), evaluate_ner(_scrambled(docs))
+    assert ner["normalised_ncbi_gene"]["predicted"] == ner_x["normalised_ncbi_gene"]["predicted"] > 0
+    assert ner["normalised_ncbi_gene"]["tp"] > 0 and ner_x["normalised_ncbi_gene"]["tp"] == 0
+    rel, rel_x = evaluate_relations(docs), evaluate_relations(_scrambled(docs))
+    for kind in ("gene_gene", "gene_chemical", "all_relations"):
+        assert rel[kind]["type_ignored"]["predicted"] == rel_x[kind]["type_ignored"]["predicted"]
+        assert rel_x[kind]["type_ignored"]["tp"] == 0
 
 
 def test_learned_dictionaries_come_from_train_only():

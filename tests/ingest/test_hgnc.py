@@ -50,3 +50,38 @@ def test_cross_references(resolver):
 def test_normalise_symbol():
     assert normalise_symbol("IL-1β") == "IL1B"
     assert normalise_symbol("NF-κB") == "NFKB"
+
+
+def _rows(*genes):
+    return [{"hgnc_id": h, "symbol": s, "status": "Approved", "alias_symbol": a, "prev_symbol": p}
+            for h, s, a, p in genes]
+
+
+def test_folded_approved_symbol_beats_an_exact_alias(resolver):
+    # HGNC lists "ADAMTS-4" as an alias of ADAMTS3; the hyphen-folded approved symbol ADAMTS4 wins
+    assert resolver.resolve("ADAMTS-4").symbol == "ADAMTS4"
+    assert resolver.resolve("ADAMTS-5").symbol == "ADAMTS5"
+    r = HGNCResolver.from_rows(_rows(("HGNC:1", "ABC4", "", ""), ("HGNC:2", "ABC3", "ABC-4", "")))
+    res = r.resolve("ABC-4")
+    assert (res.hgnc_id, res.status) == ("HGNC:1", "approved")
+
+
+def test_folded_previous_and_alias_naming_two_genes_is_refused():
+    r = HGNCResolver.from_rows(_rows(("HGNC:1", "RECEPT1", "", "XY1A"), ("HGNC:2", "ANTAG", "XY1A", "")))
+    assert r.resolve("XY1A").hgnc_id == "HGNC:1"  # exact: the previous symbol, as before
+    res = r.resolve("XY-1a")  # folded: previous symbol of one gene, alias of the other
+    assert res.status == "ambiguous" and res.hgnc_id is None and res.candidates == ("ANTAG", "RECEPT1")
+
+
+def test_prose_forms_the_tiers_get_wrong(resolver):
+    # "IL-1Ra" folds to IL1RA: a previous symbol of IL1R1 and an alias of IL1RN; it names the antagonist
+    assert resolver.resolve("IL-1Ra").symbol == "IL1RN"
+    assert resolver.resolve("IL-1ra").symbol == "IL1RN"
+    assert resolver.resolve("COX-2").symbol == "PTGS2"  # HGNC: alias of PTGS2 and of MT-CO2
+    assert resolver.resolve("IL-1R1").symbol == "IL1R1"  # the receptor itself is untouched
+
+
+def test_gene_groups_from_the_hgnc_table(resolver):
+    mmps = {resolver.genes[h].symbol for h in resolver.family_members("891")}
+    assert {"MMP1", "MMP3", "MMP9", "MMP13"} <= mmps and "ADAMTS4" not in mmps
+    assert resolver.family_names["891"] == "M10 matrix metallopeptidases"

@@ -78,3 +78,22 @@ def test_chemical_relations_load_with_mesh_ids():
     chem = res.load.nodes["MESH:D005947"]
     assert (chem.category, chem.name) == ("chemical", "Glucose")
     assert res.stats.verified == 1 and res.stats.unverified == 0
+
+
+def test_relation_between_impossible_categories_is_rejected():
+    load = SourceLoad(Provenance("t", "1", "x"), SourceReport("t", "t"))
+    stats = LiteratureStats()
+    doc = Document("PMID:1", "T", "The IVD degraded MMP3.")
+    ivd, mmp3 = Mention("IVD", 4, 7, "KG:intervertebral_disc", "tissue"), Mention("MMP3", 17, 21, "HGNC:7173", "gene")
+    _add_relation(load, stats, doc, Relation(ivd, "degrades", mmp3, -1, "degraded", (0, 22)), default_resolver(), "t")
+    assert stats.impossible == 1 and stats.verified == 0 and not load.edges
+    assert "cannot hold it" in load.report.rejected[0].reason and load.report.reconciles()
+
+
+def test_gene_group_nodes_carry_their_members():
+    res = records_from_articles([Article("2", "T", "Integrin alpha5beta1 increased MMPs in NP cells.")])
+    edges = [(e.subject, e.object) for e in res.load.edges.values()]
+    assert edges == [("KGGROUP:ITGA5+ITGB1", "KGGROUP:matrix_metalloproteinases")]
+    dimer, mmps = res.load.nodes["KGGROUP:ITGA5+ITGB1"], res.load.nodes["KGGROUP:matrix_metalloproteinases"]
+    assert dimer.category == mmps.category == "gene_group"
+    assert set(dimer.xrefs) == {"HGNC:6141", "HGNC:6153"} and "HGNC:7173" in mmps.xrefs

@@ -30,7 +30,7 @@ def test_offsets_that_do_not_match_skip_the_document(tmp_path):
     parsed = parse_pubtator_files([bad, tmp_path / "broken.json"])
     assert parsed.documents == [] and parsed.skipped == 2
     assert "does not match the text at offset" in parsed.messages[0] and parsed.messages[0].startswith("bad.json")
-    assert parsed.messages[1].startswith("broken.json: not readable BioC JSON")
+    assert parsed.messages[1].startswith("broken.json:1: not readable BioC JSON")  # file and line
 
 
 def test_document_without_pmid_is_refused():

@@ -122,8 +122,8 @@ def test_bad_input_messages(built_store):
         generate(built_store, "TGFB1", max_hops=7)
     with pytest.raises(HypothesisError, match="not a mechanism module"):
         generate(built_store, "TGFB1", modules=["MMP3"])
-    empty = run(built_store, "Decompression", "TGFB1")
-    assert empty.cards == [] and "no pair from Decompression to TGFB1" in empty.reason
+    empty = run(built_store, "Decompression", "PECAM1")  # nothing in the shipped knowledge reaches PECAM1
+    assert empty.cards == [] and "no pair from Decompression to PECAM1" in empty.reason
     assert "no pair from TGFB1 to COL2A1 is joined by a path of 2–3 hops" in run(built_store, "TGFB1", "COL2A1").reason
 
 
@@ -153,7 +153,14 @@ def test_cli_cards_and_errors(tmp_path, deg_file):
     assert csv_out.returncode == 0 and csv_out.stdout.startswith("rank,id,claim")
     assert "NOTAGENE1" in csv_out.stderr  # the unmatched gene is named
     for args, msg in [(("--from", "TGFB11"), "Did you mean"),
-                      (("--from", "Decompression", "--to", "TGFB1"), "no hypotheses"),
+                      (("--from", "Decompression", "--to", "PECAM1"), "no hypotheses"),
                       (("--from", "TGFB1", "--genes", str(tmp_path / "missing.txt")), "cannot read gene list")]:
         bad = run_kg(home, "hypotheses", *args)
         assert bad.returncode != 0 and msg in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_gene_file_that_is_not_utf8_is_one_error(tmp_path):
+    p = tmp_path / "genes.txt"
+    p.write_bytes(b"MMP3\nCAF\xc9\n")
+    with pytest.raises(HypothesisError, match=r"genes\.txt is not UTF-8 \(byte 0xc9 at offset 8\)"):
+        read_gene_file(p)

@@ -23,7 +23,7 @@ def test_literature_in_both_stores_verifies(any_store):
     by_source = {r["source"] for r in rows}
     assert {"pubmed", "pubtator"} <= by_source
     edges_with_evidence = {r["edge_key"] for r in rows}
-    assert len(edges_with_evidence) >= 100
+    assert len(edges_with_evidence) >= 50  # the reader trades the old reader's recall for correct readings (#13)
     texts: dict[str, str] = {}
     for r in rows:
         if r["citation"] not in texts:
@@ -38,7 +38,9 @@ def test_literature_in_both_stores_verifies(any_store):
 def test_literature_profile_registers_both_sources():
     from kg.build import PROFILES, collect
 
-    assert PROFILES["default"] == ["curated_modules", "curated_facts"]  # default stays offline
+    from kg.build import SOURCES  # noqa: F401 - the default profile reads only the data pack (offline)
+
+    assert PROFILES["default"] == ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust"]
     loads = collect("literature", shared_data())
     sources = {sl.report.source for sl in loads}
     assert {"pubmed", "pubtator", "curated"} <= sources

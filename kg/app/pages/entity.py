@@ -7,6 +7,7 @@ from kg.app.common import cache_key, connect, draw, entity_picker, guard, node_o
 from kg.app.links import citation_markdown, curie_markdown, md_escape
 from kg.graphview import SIGN_WORD, group_neighbours, subgraph_elements
 from kg.resolve import EntityNotFound, resolve_entity
+from kg.explain import evidence_text
 
 st.title("Entity")
 store, version, _ = connect()
@@ -78,6 +79,6 @@ if not rows:
 for e, ev in rows[:60]:
     st.markdown(f"- **{md_escape(names.get(e['subject'], e['subject']))} {e['predicate']} "
                 f"{md_escape(names.get(e['object'], e['object']))}** — {citation_markdown(ev['citation'])}: "
-                f"“{md_escape(ev.get('text', ''))}”")
+                f"{md_escape(evidence_text(ev))}")
 if len(rows) > 60:
     st.caption(f"{len(rows) - 60} more pieces of evidence: use the Cypher console or an export.")

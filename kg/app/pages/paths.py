@@ -10,6 +10,7 @@ from kg.graphview import CONSISTENT_WORD, SIGN_WORD, answer_csv, answer_json, el
 from kg.model import STUDY_DESIGNS
 from kg.paths import PathQueryError
 from kg.resolve import EntityNotFound
+from kg.explain import evidence_text
 
 st.title("Path explorer")
 store, version, _ = connect()
@@ -119,7 +120,7 @@ with right:
         for ev in h["evidence"]:
             ctx = ev.get("context") or {}
             where = ", ".join(md_escape(str(ctx[c])) for c in ("species", "design", "tissue") if ctx.get(c))
-            st.markdown(f"- {citation_markdown(ev['citation'])}: “{md_escape(ev['text'])}”"
+            st.markdown(f"- {citation_markdown(ev['citation'])}: {md_escape(evidence_text(ev))}"
                         + (f" *({where})*" if where else ""))
     st.markdown("**Reproduce in Neo4j Browser**")
     st.code(p["cypher"], language="cypher")

@@ -1,0 +1,154 @@
+"""Issue #13, a literature reader that works on disc papers: normalisation, gene groups,
+coordination, non-genes, and relations whose categories and meaning hold."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.nlp.pipeline import default_pipeline
+from ontology import load_ontology
+
+
+def _ents(text: str) -> list[tuple[str, str, str]]:
+    return [(e.text, e.label_, e.kb_id_) for e in default_pipeline()(text).ents]
+
+
+def _genes(text: str) -> dict[str, str]:
+    return {t: i for t, label, i in _ents(text) if label in ("gene", "gene_group")}
+
+
+def _rels(text: str):
+    return [(r.subject.text, r.predicate, r.object.text, r.sign, r.object.id, r.flags)
+            for r in default_pipeline()(text)._.relations]
+
+
+# -- normalisation ---------------------------------------------------------------------------
+
+def test_hyphenated_approved_symbol_and_prose_forms():
+    genes = _genes("ADAMTS-4 and ADAMTS-5 cleave aggrecan; IL-1Ra and COX-2 were measured.")
+    assert genes["ADAMTS-4"] == "HGNC:220"  # ADAMTS4, not ADAMTS3 (whose HGNC alias is "ADAMTS-4")
+    assert genes["ADAMTS-5"] == "HGNC:221"
+    assert genes["IL-1Ra"] == "HGNC:6000"  # IL1RN, not IL1R1
+    assert genes["COX-2"] == "HGNC:9605"  # PTGS2
+
+
+def test_rodent_symbol_through_the_orthologue_table():
+    assert _genes("Trp53 and Mmp13 rose in rat NP cells.") == {"Trp53": "HGNC:11998", "Mmp13": "HGNC:7159"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("MMP-1, -3 and -9 were elevated.", ["HGNC:7155", "HGNC:7173", "HGNC:7176"]),
+    ("Levels of metalloproteinase-3 and -13 increased.", ["HGNC:7173", "HGNC:7159"]),
+    ("TIMP-1, -2, and -3 were unchanged.", ["HGNC:11820", "HGNC:11821", "HGNC:11822"]),
+])
+def test_coordinated_forms_name_every_gene(text, expected):
+    assert [i for _t, label, i in _ents(text) if label == "gene"] == expected
+
+
+def test_families_are_groups_not_one_member():
+    genes = _genes("MMPs, matrix metalloproteinases, ADAMTS aggrecanases and integrins degrade or bind the ECM.")
+    assert genes["MMPs"] == genes["matrix metalloproteinases"] == "KGGROUP:matrix_metalloproteinases"
+    assert genes["ADAMTS aggrecanases"] == "KGGROUP:ADAMTS4+ADAMTS5"  # the curated facts' node
+    assert genes["integrins"] == "KGGROUP:integrins"
+    assert "HGNC:7155" not in genes.values()  # not MMP1
+
+
+def test_integrin_dimer_is_its_two_subunits():
+    from ingest.literature import group_node
+    from ingest.nlp.model import Mention
+    from ingest.hgnc import default_resolver
+
+    genes = _genes("Integrin alpha5beta1 and α2β1 integrin bound fibronectin; integrin β1 alone did not.")
+    assert genes["Integrin alpha5beta1"] == "KGGROUP:ITGA5+ITGB1"
+    assert genes["α2β1 integrin"] == "KGGROUP:ITGA2+ITGB1"
+    assert genes["integrin β1"] == "HGNC:6153"  # one subunit: the gene ITGB1
+    node = group_node(Mention("Integrin alpha5beta1", 0, 20, "KGGROUP:ITGA5+ITGB1", "gene_group"),
+                      default_resolver(), "pubmed")
+    assert node.category == "gene_group" and set(node.xrefs) == {"HGNC:6141", "HGNC:6153"}
+
+
+# -- not genes -------------------------------------------------------------------------------
+
+def test_cell_lines_are_not_genes():
+    genes = _genes("THP-1 cells, THP-1-derived macrophages and HEK 293T cells were treated with TNF.")
+    assert genes == {"TNF": "HGNC:11892"}  # THP-1 is an HGNC alias of GLI2
+
+
+def test_abbreviation_defined_as_a_non_gene():
+    ents = _ents("The herniated nucleus pulposus (HNP) was removed. HNP volume fell after surgery.")
+    assert not any(label == "gene" for _t, label, _i in ents)  # HNP is an HGNC alias of KLK8
+    assert [i for t, _l, i in ents if t == "HNP"] == ["KG:lumbar_disc_herniation"] * 2
+
+
+def test_clinical_abbreviations_and_spinal_levels_are_not_genes():
+    genes = _genes("Pressure-pain threshold (PPT) was low. PPT and NID at 3 months improved at L4/5 and L5-S1.")
+    assert genes == {}
+    assert "NID" in _genes("NID expression and protein levels rose.")  # with something molecular it stays
+
+
+# -- relations -------------------------------------------------------------------------------
+
+def test_decompression_promotes_resorption_not_the_herniation():
+    rels = _rels("Decompression induced resorption of the herniated nucleus pulposus.")
+    assert [(r[0], r[1], r[3], r[4]) for r in rels] == [
+        ("Decompression", "increases", 1, "KG:herniated_disc_resorption")]
+
+
+def test_impossible_category_pairs_are_never_emitted():
+    onto = load_ontology()
+    texts = ["The IVD degraded MMP3.", "Cartilage degrades the endplate.", "The ECM increased the nucleus pulposus.",
+             "MMP3 degrades the cartilage matrix.", "TNF in NP tissue increased MMP3."]
+    doc_rels = [r for t in texts for r in default_pipeline()(t)._.relations]
+    assert all(onto.check_literature_edge(r.subject.category, r.predicate, r.object.category) is None
+               for r in doc_rels)
+    assert ("TNF", "increases", "MMP3") in [(r.subject.text, r.predicate, r.object.text) for r in doc_rels]
+    assert not any(r.subject.category == "tissue" for r in doc_rels)
+
+
+def test_hyphenated_trigger_modifies_the_object():
+    rels = {(r[0], r[1], r[2]) for r in _rels("Andrographolide inhibits TNF-induced apoptosis of NPCs.")}
+    assert rels == {("Andrographolide", "inhibits", "apoptosis"), ("TNF", "increases", "apoptosis")}
+
+
+def test_gerund_after_by_takes_the_clause_subject():
+    rels = [(r[0], r[1], r[2]) for r in _rels("BMP7 ameliorates IDD in diabetic rats by inhibiting pyroptosis.")]
+    assert rels == [("BMP7", "decreases", "IDD"), ("BMP7", "inhibits", "pyroptosis")]
+
+
+def test_head_noun_of_the_object_sets_the_sign():
+    assert [(r[1], r[2], r[3]) for r in _rels("TNF induced degradation of aggrecan.")] == [("decreases", "aggrecan", -1)]
+    assert [(r[1], r[2]) for r in _rels("TNF increased the expression of MMP3.")] == [("increases", "MMP3")]
+    assert _rels("TNF reduced the viability of NPCs.") == []  # an unknown head: no claim about NPCs
+
+
+def test_passive_without_agent_is_no_causal_claim():
+    rels = _rels("BACH1 activity was enhanced in IDD tissues.")
+    assert [(r[0], r[1], r[2], r[3]) for r in rels] == [("BACH1", "associated_with", "IDD", 0)]
+
+
+def test_negation_and_hedging_flags_are_kept():
+    assert _rels("TNF did not increase MMP3.")[0][5] == ["negated"]
+    assert _rels("IL1B may induce MMP13.")[0][5] == ["hedged"]
+    rels = _rels("Melatonin suppressed not only the expression of TNF-α but also IL-6.")
+    assert rels and all("negated" not in r[5] for r in rels)  # "not only ... but also" does not negate
+
+
+def test_coordinated_subjects_and_objects():
+    rels = {(r[0], r[2]) for r in _rels("TNF-α and IL-1β induced MMP3 and MMP13 expression.")}
+    assert rels == {("TNF-α", "MMP3"), ("TNF-α", "MMP13"), ("IL-1β", "MMP3"), ("IL-1β", "MMP13")}
+
+
+def test_bench_verification_checks_the_original_text_and_can_fail():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "bench" / "nlp_bench.py"
+    spec = importlib.util.spec_from_file_location("nlp_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    text = "A title\nTNF increased MMP3 in NP cells. IL1B did not."
+    doc = default_pipeline()(text)
+    (rel,) = doc._.relations
+    assert bench.verify_relation(text, doc, rel.sentence)
+    assert not bench.verify_relation(text.replace("MMP3", "MMP9"), doc, rel.sentence)  # another original text
+    s, e = rel.sentence
+    assert not bench.verify_relation(text, doc, (s + 1, e))  # offsets off by one
