@@ -58,7 +58,9 @@ def main(argv=None) -> int:
 
     try:
         t0 = time.monotonic()
-        subprocess.run(build + ["--fresh"], env=env, check=True, capture_output=True)
+        first = subprocess.run(build + ["--fresh"], env=env, capture_output=True, text=True)
+        if first.returncode != 0:
+            raise SystemExit(f"the clean build failed (exit {first.returncode}):\n{first.stderr[-3000:]}")
         full_s = time.monotonic() - t0
         clean = snapshot()
         rng = random.Random(a.seed)

@@ -156,12 +156,13 @@ def content_hash(store) -> str:
     """SHA-256 over what the store holds (node ids and names, edge keys, signs and beliefs, evidence
     keys), streamed in the store's stable order: equal content, equal hash, on either store."""
     h = hashlib.sha256()
-    for n in store.iter_nodes():
-        h.update(f"n\t{n['id']}\t{n.get('category')}\t{n.get('name')}\n".encode())
-    for e in store.iter_edges():
-        h.update(f"e\t{e['key']}\t{e.get('sign')}\t{e.get('belief')}\n".encode())
-    for v in store.iter_evidence():
-        h.update(f"v\t{v['key']}\n".encode())
+    # small rows, sorted here: a server never has to sort a million full records
+    nodes = sorted(f"n\t{n['id']}\t{n.get('category')}\t{n.get('name')}\n" for n in store.iter_nodes(ordered=False))
+    edges = sorted(f"e\t{e['key']}\t{e.get('sign')}\t{e.get('belief')}\n" for e in store.iter_edges(ordered=False))
+    evidence = sorted(f"v\t{v['key']}\n" for v in store.iter_evidence(ordered=False))
+    for rows in (nodes, edges, evidence):
+        for row in rows:
+            h.update(row.encode())
     return h.hexdigest()
 
 
@@ -178,18 +179,19 @@ def stale_records(store, loads: Sequence[SourceLoad]) -> tuple[list[str], list[s
     edge_keys = {e.key for sl in loads for e in sl.edges.values()}
     node_ids = {n for sl in loads for n in sl.nodes}
     stale_ev, kept_ev = [], set()
-    for v in store.iter_evidence():
+    for v in store.iter_evidence(ordered=False):
         if v["source"] in ev_sources and v["key"] not in ev_keys:
             stale_ev.append(v["key"])
         else:
             kept_ev.add(v["edge_key"])
-    stale_edges = [e["key"] for e in store.iter_edges() if e["key"] not in edge_keys and e["key"] not in kept_ev]
+    stale_edges = [e["key"] for e in store.iter_edges(ordered=False)
+                   if e["key"] not in edge_keys and e["key"] not in kept_ev]
     gone = set(stale_edges)
     touched: set[str] = set()
-    for e in store.iter_edges():
+    for e in store.iter_edges(ordered=False):
         if e["key"] not in gone:
             touched.update((e["subject"], e["object"]))
-    stale_nodes = [n["id"] for n in store.iter_nodes()
+    stale_nodes = [n["id"] for n in store.iter_nodes(ordered=False)
                    if n["id"] not in node_ids and n["id"] not in touched and n.get("source") in node_sources]
     return stale_edges, stale_ev, stale_nodes
 

@@ -232,16 +232,16 @@ class EmbeddedStore:
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:
         return {i: (self.g.degree(i) if i in self.g else 0) for i in ids}
 
-    def iter_nodes(self) -> Iterator[dict[str, Any]]:
+    def iter_nodes(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
         for i in sorted(self.g.nodes):
             yield dict(self.g.nodes[i])
 
-    def iter_edges(self) -> Iterator[dict[str, Any]]:
+    def iter_edges(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
         for k in sorted(self._edge_index):
             s, o = self._edge_index[k]
             yield dict(self.g.get_edge_data(s, o, k))
 
-    def iter_evidence(self) -> Iterator[dict[str, Any]]:
+    def iter_evidence(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
         for k in sorted(self._evidence):
             for vk in sorted(self._evidence[k]):
                 yield dict(self._evidence[k][vk])

@@ -524,16 +524,19 @@ class Neo4jStore:
             ids=ids)}
         return {i: found.get(i, 0) for i in ids}
 
-    def iter_nodes(self) -> Iterator[dict[str, Any]]:
-        for r in self._stream("MATCH (n:Entity) RETURN properties(n) AS n ORDER BY n.id"):
+    # ``ordered=False`` streams without ORDER BY: a server-side sort of a million rows would hit
+    # the transaction memory limit, and a caller that only needs the set can sort small keys itself.
+    def iter_nodes(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
+        for r in self._stream("MATCH (n:Entity) RETURN properties(n) AS n" + (" ORDER BY n.id" if ordered else "")):
             yield node_row(r["n"])
 
-    def iter_edges(self) -> Iterator[dict[str, Any]]:
-        for r in self._stream("MATCH ()-[x]->() RETURN properties(x) AS x ORDER BY x.key"):
+    def iter_edges(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
+        for r in self._stream("MATCH ()-[x]->() RETURN properties(x) AS x" + (" ORDER BY x.key" if ordered else "")):
             yield edge_row(r["x"])
 
-    def iter_evidence(self) -> Iterator[dict[str, Any]]:
-        for r in self._stream("MATCH (v:Evidence) RETURN properties(v) AS v ORDER BY v.edge_key, v.key"):
+    def iter_evidence(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
+        for r in self._stream("MATCH (v:Evidence) RETURN properties(v) AS v"
+                              + (" ORDER BY v.edge_key, v.key" if ordered else "")):
             yield evidence_row(r["v"])
 
     def provenance(self) -> list[dict[str, Any]]:
