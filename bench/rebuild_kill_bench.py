@@ -75,6 +75,7 @@ def main(argv=None) -> int:
             again = subprocess.run(build, env=env, capture_output=True, text=True)
             got = snapshot()
             rows.append({"killed_at_s": round(point, 1), "rebuild_exit": again.returncode,
+                         "rebuild_stderr_tail": again.stderr[-1500:] if again.returncode else "",
                          "rebuild_s": round(time.monotonic() - t1, 1), "counts": got[0],
                          "equal_to_clean": got == clean})
             print(rows[-1], flush=True)
