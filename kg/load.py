@@ -184,12 +184,11 @@ def stale_records(store, loads: Sequence[SourceLoad]) -> tuple[list[str], list[s
             stale_ev.append(v["key"])
         else:
             kept_ev.add(v["edge_key"])
-    stale_edges = [e["key"] for e in store.iter_edges(ordered=False)
-                   if e["key"] not in edge_keys and e["key"] not in kept_ev]
-    gone = set(stale_edges)
-    touched: set[str] = set()
-    for e in store.iter_edges(ordered=False):
-        if e["key"] not in gone:
+    stale_edges, touched = [], set()
+    for e in store.iter_edges(ordered=False):  # one pass: stale edges, and the ends of the kept ones
+        if e["key"] not in edge_keys and e["key"] not in kept_ev:
+            stale_edges.append(e["key"])
+        else:
             touched.update((e["subject"], e["object"]))
     stale_nodes = [n["id"] for n in store.iter_nodes(ordered=False)
                    if n["id"] not in node_ids and n["id"] not in touched and n.get("source") in node_sources]

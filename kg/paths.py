@@ -268,8 +268,8 @@ def find_paths(store, source: str | PathQuery, target: str | None = None, **opti
     excluded = _excluded_ids(store, q.exclude)
     starts, goals = src.ids(), tgt.ids()
     starts.pop(tgt.id, None)
-    search = _Search(store, q, cfg, starts, goals, excluded, t0, time_limit)
-    search.start_edges, search.goal_edges = src.membership_edges, tgt.membership_edges
+    search = _Search(store, q, cfg, starts, goals, excluded, t0, time_limit,
+                     src.membership_edges, tgt.membership_edges)
     found = search.run()
     notes: list[str] = []
 
@@ -314,7 +314,9 @@ class _Search:
     """Bidirectional level-by-level fetch, then a pruned depth-first enumeration."""
 
     def __init__(self, store, q: PathQuery, cfg, starts: dict[str, int], goals: dict[str, int],
-                 excluded: set[str], t0: float, time_limit: float):
+                 excluded: set[str], t0: float, time_limit: float,
+                 start_edges: dict[str, dict[str, Any]] | None = None,
+                 goal_edges: dict[str, dict[str, Any]] | None = None):
         self.store, self.q, self.cfg = store, q, cfg
         self.starts, self.goals, self.excluded = starts, goals, excluded
         self.t0, self.time_limit = t0, time_limit
@@ -323,8 +325,8 @@ class _Search:
         self.dist: dict[str, int] = {}        # backward distance to the goal set (exact up to `back_levels`)
         self.back_levels = 0
         self.truncated, self.reason, self.n_candidates = False, "", 0
-        self.start_edges: dict[str, dict[str, Any]] = {}   # module endpoints: member -> member_of edge
-        self.goal_edges: dict[str, dict[str, Any]] = {}
+        self.start_edges = start_edges or {}   # module endpoints: member -> member_of edge
+        self.goal_edges = goal_edges or {}
 
     def degree(self, ids: Iterable[str]) -> None:
         need = sorted({i for i in ids if i not in self.degrees})
@@ -384,8 +386,6 @@ class _Search:
                 back, self.back_levels = sorted(nxt), self.back_levels + 1
         if not back:
             self.back_levels = q.max_hops  # backward search exhausted: distances are exact
-        if q.hub_limit is not None:
-            self.degree([v for u in list(adj.steps) for v, _, _ in adj.steps[u]] + list(adj.steps))
         return self._walk()
 
     def _walk(self) -> list[Path_]:
@@ -410,7 +410,8 @@ class _Search:
         heap: list = []
         tie = 0
         for s_id in start_ids:
-            heapq.heappush(heap, (self._end_cost(self.start_edges.get(s_id), mech), tie, False, [s_id], []))
+            start_cost = membership_cost(self.start_edges.get(s_id), mech)
+            heapq.heappush(heap, (start_cost, tie, False, [s_id], []))
             tie += 1
         n_pops = 0
         while heap:
@@ -429,10 +430,11 @@ class _Search:
                                    self.starts.get(nodes[0], 1), self.goals[last]))
                 continue
             if hops and last in self.goals:
-                final = cost + self._end_cost(self.goal_edges.get(last), mech)
-                if not any(adj.categories.get(n) == "gene" or adj.categories.get(n) == "gene_group"
-                           for n in nodes[1:-1]):
-                    final += mech.get("no_gene_cost", 0.0)
+                p = Path_(nodes, [h[0] for h in hops], [h[1] for h in hops], self.starts.get(nodes[0], 1),
+                          self.goals[last])
+                _score(p, self.degrees, cfg, None, adj.categories,
+                       (self.start_edges.get(nodes[0]), self.goal_edges.get(last)))
+                final = p.cost_belief + p.cost_hub + p.cost_mechanism  # >= cost: only end terms are added
                 heapq.heappush(heap, (final, tie, True, nodes, hops))
                 tie += 1
                 continue
@@ -453,13 +455,6 @@ class _Search:
                 heapq.heappush(heap, (cost + leave + step, tie, False, nodes + [nxt], hops + [(e, sign)]))
                 tie += 1
         return found
-
-    @staticmethod
-    def _end_cost(membership: dict[str, Any] | None, mech: dict[str, Any]) -> float:
-        if membership is None:
-            return 0.0
-        return -math.log(max(membership.get("belief") or 1e-6, 1e-6)) * mech.get("membership_weight", 0.0)
-
 
 def _empty_note(q: PathQuery, search: _Search, starts: dict[str, int], goals: dict[str, int]) -> str:
     """Say why nothing was found: which filter removed the edges, or that nothing connects."""
@@ -523,6 +518,13 @@ def diverse(ranked: list[Path_], k: int, per_endpoint: int) -> list[Path_]:
     return sorted(shown, key=Path_.sort_key)
 
 
+def membership_cost(membership: dict[str, Any] | None, mech: dict[str, Any]) -> float:
+    """Cost of reaching a module endpoint through ``membership`` (a member_of edge), or 0."""
+    if membership is None:
+        return 0.0
+    return -math.log(max(membership.get("belief") or 1e-6, 1e-6)) * mech.get("membership_weight", 0.0)
+
+
 def mechanism_cost(p: Path_, categories: dict[str, str], cfg: dict[str, Any],
                    ends: tuple[dict[str, Any] | None, ...] = ()) -> float:
     """Extra cost of a path that explains little: association hops, weak (keyword) memberships at
@@ -535,9 +537,7 @@ def mechanism_cost(p: Path_, categories: dict[str, str], cfg: dict[str, Any],
     """
     m = cfg.get("mechanism") or {}
     cost = sum((m.get("predicate_cost") or {}).get(e["predicate"], 0.0) for e in p.edges)
-    for e in ends:  # a module endpoint reached through a weak membership (e.g. a lexicon word)
-        if e is not None:
-            cost += -math.log(max(e.get("belief") or 1e-6, 1e-6)) * m.get("membership_weight", 0.0)
+    cost += sum(membership_cost(e, m) for e in ends)  # a weak membership (e.g. a lexicon word) costs
     if not any(categories.get(n) in ("gene", "gene_group") for n in p.nodes[1:-1]):
         cost += m.get("no_gene_cost", 0.0)
     return cost
