@@ -44,7 +44,9 @@ def main(argv=None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KG_", "NEO4J_"))}
     env.update({"KG_HOME": str(home), "KG_STORE": "neo4j", "NEO4J_URI": info["uri"], "NEO4J_USER": "neo4j",
                 "NEO4J_PASSWORD": password, "NEO4J_DATABASE": "neo4j"})
-    build = ["kg", "build", "--profile", a.profile] + (["--shared", str(a.shared)] if a.shared else [])
+    # This checkout's code, whichever `kg` is on PATH (the bench may run from a clone).
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    build = [sys.executable, "-m", "kg", "build", "--profile", a.profile] + (["--shared", str(a.shared)] if a.shared else [])
     s = Settings(home=home, store="neo4j", neo4j_uri=info["uri"], neo4j_user="neo4j", neo4j_password=password,
                  neo4j_database="neo4j")
 
@@ -58,7 +60,7 @@ def main(argv=None) -> int:
 
     try:
         t0 = time.monotonic()
-        first = subprocess.run(build + ["--fresh"], env=env, capture_output=True, text=True)
+        first = subprocess.run(build + ["--fresh"], env=env, capture_output=True, text=True, cwd=ROOT)
         if first.returncode != 0:
             raise SystemExit(f"the clean build failed (exit {first.returncode}):\n{first.stderr[-3000:]}")
         full_s = time.monotonic() - t0
@@ -67,12 +69,12 @@ def main(argv=None) -> int:
         rows = []
         for point in sorted(rng.uniform(0.1, 0.95) * full_s for _ in range(a.points)):
             proc = subprocess.Popen(build + ["--fresh"], env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
+                                    stderr=subprocess.DEVNULL, start_new_session=True, cwd=ROOT)
             time.sleep(point)
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             t1 = time.monotonic()
-            again = subprocess.run(build, env=env, capture_output=True, text=True)
+            again = subprocess.run(build, env=env, capture_output=True, text=True, cwd=ROOT)
             got = snapshot()
             rows.append({"killed_at_s": round(point, 1), "rebuild_exit": again.returncode,
                          "rebuild_stderr_tail": again.stderr[-1500:] if again.returncode else "",
