@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,8 +65,8 @@ def apptest_figures(home: Path, runs: int) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from kg.explain import explain
-    from kg.paths import find_paths
+    from kg.query.explain import explain
+    from kg.query.paths import find_paths
     from kg.store.embedded import EmbeddedStore
 
     env = {**os.environ, "KG_HOME": str(home), "KG_STORE": "embedded"}
@@ -93,7 +93,7 @@ def apptest_figures(home: Path, runs: int) -> dict[str, float]:
 
     def path_run(clear: bool) -> float:
         at = AppTest.from_file(APP, default_timeout=120).run()
-        at.switch_page("kg/app/pages/paths.py").run()
+        at.switch_page("kg/surfaces/app/pages/paths.py").run()
         at.selectbox(key="path_source").set_value(SOURCE)
         at.selectbox(key="path_target").set_value(TARGET)
         if clear:
@@ -120,7 +120,7 @@ def apptest_figures(home: Path, runs: int) -> dict[str, float]:
 
 def _loads(page, base: str, runs: int, drawn: list[float] | None = None) -> list[float]:
     """Seconds from navigation to the page's heading and first table (and the graph canvas)."""
-    from tests.app.browser import wait_idle
+    from tests.kg.surfaces.app.browser import wait_idle
 
     content = []
     for _ in range(runs + 1):
@@ -137,7 +137,7 @@ def _loads(page, base: str, runs: int, drawn: list[float] | None = None) -> list
 
 
 def browser_figures(home: Path, runs: int) -> dict[str, float]:
-    from tests.app.browser import browser_page, chromium_missing, run_path_query, streamlit_server
+    from tests.kg.surfaces.app.browser import browser_page, chromium_missing, run_path_query, streamlit_server
 
     why = chromium_missing()
     if why:
@@ -182,15 +182,15 @@ def main() -> int:
         return 0
     import streamlit
 
-    from kg.load import graph_version
     from kg.store.embedded import EmbeddedStore
-    from tests.app.conftest import build_home
+    from kg.store.version import graph_version
+    from tests.kg.surfaces.app.conftest import build_home
 
     with tempfile.TemporaryDirectory(prefix="kg-app-bench-") as tmp:
         home = build_home(Path(tmp))
         store = EmbeddedStore(home / "graph.json.gz")
         stats = store.stats()
-        out = {"bench": "app", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        out = {"bench": "app", "when": datetime.now(UTC).isoformat(timespec="seconds"),
                "graph": {"profile": "default", "store": "embedded", "nodes": stats["nodes"], "edges": stats["edges"],
                          "graph_version": graph_version(store)},
                "query": "Decompression -> MMP3 (k=10, 4 hops)", "runs": args.runs,

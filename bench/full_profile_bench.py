@@ -1,7 +1,7 @@
 """Full-profile benchmark: ``kg build --profile full`` into Neo4j, against naive per-row writes.
 
-- **full profile**: ``kg.build.collect("full")`` (every Reactome, WikiPathways, GO and
-  OmniPath/SIGNOR file under ``../shared/data``) then ``kg.load.load`` into ``Neo4jStore``
+- **full profile**: ``kg.pipeline.build.collect("full")`` (every Reactome, WikiPathways, GO and
+  OmniPath/SIGNOR file under ``../shared/data``) then ``kg.pipeline.load.load`` into ``Neo4jStore``
   (batched ``UNWIND … MERGE``, one transaction per batch, belief assembly included). Reported as
   nodes/s and edges/s of the whole load, plus the time to read the sources.
 - **baseline**: the official ``neo4j`` driver, one ``MERGE`` per row, each row its own write
@@ -24,16 +24,17 @@ import os
 import resource
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg import neo4j_local  # noqa: E402
-from kg.build import DEFAULT_SHARED, collect  # noqa: E402
-from kg.load import load  # noqa: E402
-from kg.settings import Settings  # noqa: E402
+from ingest.locations import shared_data_dir  # noqa: E402
+from kg.pipeline.build import collect  # noqa: E402
+from kg.pipeline.load import load  # noqa: E402
+from kg.store import neo4j_server  # noqa: E402
+from kg.store.settings import Settings  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "full_profile_bench.json"
 BASELINE = ("official neo4j driver, one MERGE per row, each row its own execute_write transaction, "
@@ -90,8 +91,8 @@ def main() -> None:
     port = int(os.environ.get("KG_BENCH_NEO4J_PORT", "7712"))
     base = Settings.from_env()
     home = Path(os.environ.get("KG_BENCH_NEO4J_HOME") or base.home / "bench-neo4j-full")
-    was_running = neo4j_local.status(home, bolt_port=port)["running"]
-    info = neo4j_local.start(home, bolt_port=port, password=password)
+    was_running = neo4j_server.status(home, bolt_port=port)["running"]
+    info = neo4j_server.start(home, bolt_port=port, password=password)
     try:
         from kg.store.base import StoreError
         from kg.store.neo4j import Neo4jStore
@@ -121,14 +122,14 @@ def main() -> None:
         store.close()
     finally:
         if not was_running:
-            neo4j_local.stop(home)
+            neo4j_server.stop(home)
     n_nodes = sum(len(sl.nodes) for sl in loads)
     n_edges = sum(len(sl.edges) for sl in loads)
     n_evidence = sum(len(sl.evidence) for sl in loads)
     result = {
         "bench": "full_profile_bench",
-        "when": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "shared": str(args.shared or DEFAULT_SHARED),
+        "when": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "shared": str(args.shared or shared_data_dir()),
         "sources": len(loads),
         "records": {"nodes": n_nodes, "edges": n_edges, "evidence": n_evidence},
         "graph": {"nodes": stats["nodes"], "edges": stats["edges"], "evidence": stats.get("evidence")},

@@ -9,7 +9,8 @@ exception, counts that do not reconcile, a message not naming the file, or the w
 
 Baseline, in the same run: the readers as they were at ``--old-ref`` (default: the commit before
 issue #14's error boundaries), exported with ``git archive`` and fed the very same cases. There
-the project error is the one reader error that existed (``DEGTableError``).
+the project error is the one reader error that existed (``DEGTableError``). Readers whose module
+did not exist yet at the ref (``ingest/<reader>.py``) have no baseline and are listed as ``not_in_ref``.
 
 Run: ``python bench/fuzz_bench.py [--cases 2000] [--seed 1] [--timeout 10] [--old-ref REF|none]``;
 prints a table and one JSON line, writes ``bench/results/fuzz.json``.
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +111,12 @@ def run_tree(readers: list[str], cases: int, seed: int, timeout: float) -> dict:
     return out
 
 
+def in_ref(ref: str, reader: str) -> bool:
+    """Whether the reader's module (``ingest/<target>.py``) exists at ``ref``: newer readers have no baseline."""
+    return subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}:ingest/{reader}.py"],
+                          capture_output=True).returncode == 0
+
+
 def baseline(ref: str, readers: list[str], cases: int, seed: int, timeout: float) -> dict:
     """:func:`run_tree` in a subprocess on ``git archive ref`` plus today's fuzzing module."""
     with tempfile.TemporaryDirectory(prefix="fuzz-old-") as tmp:
@@ -163,24 +170,27 @@ def main() -> None:
     t0 = time.perf_counter()
     print(f"fuzzing {len(readers)} readers x {a.cases} cases (seed {a.seed})…", file=sys.stderr, flush=True)
     now = run_tree(readers, a.cases, a.seed, a.timeout)
-    old = None
+    old, not_in_ref = None, []
     if a.old_ref != "none":
-        print(f"baseline: readers at {a.old_ref}…", file=sys.stderr, flush=True)
-        old = baseline(a.old_ref, readers, a.cases, a.seed, a.timeout)
+        not_in_ref = [r for r in readers if not in_ref(a.old_ref, r)]
+        print(f"baseline: readers at {a.old_ref} (not there yet: {', '.join(not_in_ref) or 'none'})…",
+              file=sys.stderr, flush=True)
+        old = baseline(a.old_ref, [r for r in readers if r not in not_in_ref], a.cases, a.seed, a.timeout)
     total = {k: sum(v[k] for v in now.values()) for k in ("cases",) + KINDS}
     figures = {"bench": "fuzz", "seed": a.seed, "cases_per_reader": a.cases, "timeout_s": a.timeout,
                "readers": now, "total": total,
-               "baseline": None if old is None else {"ref": a.old_ref, "readers": old,
+               "baseline": None if old is None else {"ref": a.old_ref, "readers": old, "not_in_ref": not_in_ref,
                                                     "total": {k: sum(v[k] for v in old.values())
                                                               for k in ("cases",) + KINDS}},
                "seconds": round(time.perf_counter() - t0, 1), "cores": os.cpu_count(),
-               "python": platform.python_version(), "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+               "python": platform.python_version(), "when": datetime.now(UTC).isoformat(timespec="seconds")}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(figures, indent=1) + "\n")
     print(table(now, "readers now"))
     if old is not None:
         print()
-        print(table(old, f"baseline: readers at {a.old_ref}"))
+        print(table(old, f"baseline: readers at {a.old_ref}"
+                        + (f" ({', '.join(not_in_ref)}: not in that tree)" if not_in_ref else "")))
     print(json.dumps({k: v for k, v in figures.items() if k not in ("readers", "baseline")}
                      | {"baseline_total": figures["baseline"]["total"] if old else None}))
 

@@ -4,7 +4,7 @@ Both sides write the same records (real HGNC genes as nodes, predicates from the
 evidence row per edge, citations ``bench:synthetic/<i>`` — never a PMID) into the same local
 Neo4j 5.26, with the same constraints in place:
 
-- **loader**: ``kg.load.load`` with one ``SourceLoad`` into ``Neo4jStore`` — what ``kg build``
+- **loader**: ``kg.pipeline.load.load`` with one ``SourceLoad`` into ``Neo4jStore`` — what ``kg build``
   does: each edge's belief summary computed in Python, then batched ``UNWIND`` writes (existing
   keys looked up, new edges and evidence ``CREATE``d) in one transaction per batch. Run once per
   batch size; every figure includes nodes, evidence and belief.
@@ -13,7 +13,7 @@ Neo4j 5.26, with the same constraints in place:
   edges/s only (never extrapolated to a total time).
 
 Each measurement runs in its own child process so its peak RSS is its own. The Neo4j server is
-started with ``kg.neo4j_local.start`` (and stopped again if this script started it).
+started with ``kg.store.neo4j_server.start`` (and stopped again if this script started it).
 
 Usage::
 
@@ -35,7 +35,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.hgnc import default_resolver  # noqa: E402
-from ingest.records import SourceLoad, SourceReport, gene_node  # noqa: E402
-from kg import neo4j_local  # noqa: E402
-from kg.model import Edge, Evidence, Provenance  # noqa: E402
-from kg.settings import Settings  # noqa: E402
+from kg.records.model import Edge, Evidence, Provenance  # noqa: E402
+from kg.records.sources import SourceLoad, SourceReport, gene_node  # noqa: E402
+from kg.store import neo4j_server  # noqa: E402
+from kg.store.settings import Settings  # noqa: E402
 from ontology import load_ontology  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "load_bench.json"
@@ -98,13 +98,13 @@ def synthetic_load(n_edges: int, seed: int = SEED) -> SourceLoad:
 
 def settings_for(port: int, password: str) -> Settings:
     return Settings.from_env().with_(store="neo4j", neo4j_uri=f"bolt://127.0.0.1:{port}",
-                                     neo4j_user=neo4j_local.USER, neo4j_password=password, neo4j_database="neo4j")
+                                     neo4j_user=neo4j_server.USER, neo4j_password=password, neo4j_database="neo4j")
 
 
 # -- child processes: one measurement each -------------------------------------------------
 
 def run_loader(n_edges: int, batch: int, settings: Settings) -> dict[str, Any]:
-    from kg.load import load
+    from kg.pipeline.load import load
     from kg.store.neo4j import Neo4jStore
 
     sl = synthetic_load(n_edges)
@@ -125,9 +125,8 @@ def run_loader(n_edges: int, batch: int, settings: Settings) -> dict[str, Any]:
 
 
 def run_py2neo(n_edges: int, subset: int, settings: Settings) -> dict[str, Any]:
-    from py2neo import Graph
+    from py2neo import Graph, Relationship
     from py2neo import Node as PNode
-    from py2neo import Relationship
 
     from kg.store.neo4j import Neo4jStore
 
@@ -207,8 +206,8 @@ def main() -> None:
         return
 
     home = Path(os.environ.get("KG_BENCH_NEO4J_HOME") or Settings.from_env().home / "bench-neo4j")
-    was_running = neo4j_local.status(home, bolt_port=args.port)["running"]
-    server = neo4j_local.start(home, bolt_port=args.port, password=password)
+    was_running = neo4j_server.status(home, bolt_port=args.port)["running"]
+    server = neo4j_server.start(home, bolt_port=args.port, password=password)
     try:
         runs = []
         for _ in range(args.runs):
@@ -220,13 +219,13 @@ def main() -> None:
         server_peak = server_peak_rss_mb(server["pid"])
     finally:
         if not was_running:
-            neo4j_local.stop(home)
+            neo4j_server.stop(home)
     best_all = [max(r["loader"], key=lambda x: x["edges_per_s"]) for r in runs]
     out = {
-        "bench": "load_bench", "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "cpus": os.cpu_count(), "neo4j": "5.26 community (kg.neo4j_local)",
+        "bench": "load_bench", "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "cpus": os.cpu_count(), "neo4j": "5.26 community (kg.store.neo4j_server)",
         "edges": args.edges, "nodes": max(50, args.edges // 5), "evidence": args.edges,
-        "loader": "kg.load.load (belief summaries computed in Python) -> Neo4jStore.upsert (UNWIND: key lookups, "
+        "loader": "kg.pipeline.load.load (belief summaries computed in Python) -> Neo4jStore.upsert (UNWIND: key lookups, "
                   "CREATE new edges/evidence, SET existing; one transaction per batch)",
         "baseline": BASELINE,
         "baseline_note": f"baseline run on the first {args.baseline_edges} edges; only its edges/s is comparable",

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.kg.test_mechanism import PAIRS  # noqa: E402 - the same 20 pairs the suite checks
+from tests.kg.query.test_mechanism import PAIRS  # noqa: E402 - the same 20 pairs the suite checks
 
 
 def grounding_figures() -> dict:
@@ -45,7 +45,7 @@ def grounding_figures() -> dict:
 
 
 def pair_figures(store, mechanism: bool) -> dict:
-    from kg import paths
+    from kg.query import paths
 
     cfg = dict(paths.load_path_config())
     if not mechanism:
@@ -80,8 +80,8 @@ def main(argv=None) -> int:
     ap.add_argument("--profile", default="default")
     ap.add_argument("--shared", type=Path, default=None)
     a = ap.parse_args(argv)
-    from kg.build import collect
-    from kg.load import load
+    from kg.pipeline.build import collect
+    from kg.pipeline.load import load
     from kg.store.embedded import EmbeddedStore
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,6 +1,6 @@
 """Path-query benchmark: the path engine on both stores against naive path enumeration.
 
-For each graph — (a) the default (shipped) build, (b) the ``full`` profile when ``kg.build``
+For each graph — (a) the default (shipped) build, (b) the ``full`` profile when ``kg.pipeline.build``
 has one, (c) a deterministic scale-free-ish synthetic graph (``--synthetic-edges``, default
 1,000,000) — it loads the graph into the embedded store and into Neo4j (load times reported
 separately), then times a fixed set of queries (k = 10, at most 4 hops) on both stores and
@@ -35,20 +35,20 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import networkx as nx  # noqa: E402
 
-from kg import neo4j_local  # noqa: E402
-from kg.model import Edge, Node  # noqa: E402
-from kg.paths import find_paths, load_path_config  # noqa: E402
-from kg.resolve import resolve_entity  # noqa: E402
-from kg.settings import Settings  # noqa: E402
+from kg.query.paths import find_paths, load_path_config  # noqa: E402
+from kg.query.resolve import resolve_entity  # noqa: E402
+from kg.records.model import Edge, Node  # noqa: E402
+from kg.store import neo4j_server  # noqa: E402
+from kg.store.settings import Settings  # noqa: E402
 from ontology import load_ontology  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "path_bench.json"
@@ -251,9 +251,9 @@ def bench_graph(name: str, emb, neo, queries, runs: int, naive_timeout: float, l
 def open_neo4j(port: int, password: str, home: Path):
     from kg.store.neo4j import Neo4jStore
 
-    info = neo4j_local.start(home, bolt_port=port, password=password,
+    info = neo4j_server.start(home, bolt_port=port, password=password,
                              jvm_opts=("-Xms1g", "-Xmx4g", "-XX:+UseG1GC"))
-    s = Settings.from_env().with_(store="neo4j", neo4j_uri=info["uri"], neo4j_user=neo4j_local.USER,
+    s = Settings.from_env().with_(store="neo4j", neo4j_uri=info["uri"], neo4j_user=neo4j_server.USER,
                                   neo4j_password=password, neo4j_database="neo4j")
     return Neo4jStore.from_settings(s)
 
@@ -272,8 +272,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     help="comma-separated subset of default, full, synthetic")
     args = ap.parse_args(argv)
 
-    from kg.build import PROFILES, collect
-    from kg.load import load
+    from kg.pipeline.build import PROFILES, collect
+    from kg.pipeline.load import load
     from kg.store.embedded import EmbeddedStore
 
     neo, started = None, False
@@ -284,9 +284,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         password = os.environ.get("NEO4J_PASSWORD", "")
         if len(password) < 8:
             sys.exit("set NEO4J_PASSWORD (8+ characters) for the bench Neo4j, or pass --no-neo4j")
-        started = not neo4j_local.status(home, bolt_port=port)["running"]
+        started = not neo4j_server.status(home, bolt_port=port)["running"]
         neo = open_neo4j(port, password, home)
-    out: dict[str, Any] = {"bench": "path_bench", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    out: dict[str, Any] = {"bench": "path_bench", "date": datetime.now(UTC).isoformat(timespec="seconds"),
                            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
                            "runs_per_query": args.runs, "graphs": {}}
     tmp = Path(tempfile.mkdtemp(prefix="path-bench-"))
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if profile not in wanted:
                 continue
             if profile not in PROFILES:
-                out["graphs"][profile] = {"available": False, "reason": f"kg.build has no '{profile}' profile yet"}
+                out["graphs"][profile] = {"available": False, "reason": f"kg.pipeline.build has no '{profile}' profile yet"}
                 continue
             print(f"[{profile}] building", file=sys.stderr, flush=True)
             loads = collect(profile, ROOT.parent / "shared" / "data")
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if neo is not None:
             neo.close()
             if started and not args.keep_neo4j:
-                neo4j_local.stop(home)
+                neo4j_server.stop(home)
     print(write(out))
     return out
 

@@ -1,10 +1,14 @@
-"""kill -9 of `kg build` at random points of a rebuild, then a plain `kg build`: is the graph clean?
+"""kill -9 of `kg build` or of the Neo4j JVM at random points of a rebuild, then a plain `kg build`:
+is the graph clean?
 
     NEO4J_PASSWORD=... python bench/rebuild_kill_bench.py --profile full --shared ../shared/data --points 5
 
-Starts a local Neo4j (tools/neo4j-local) in a temporary home, makes one clean build and records its
+Starts a local Neo4j (kg/store/neo4j_launcher) in a temporary home, makes one clean build and records its
 counts and content hash, then for each of ``--points`` seeded random moments starts `kg build
---fresh`, kills it with SIGKILL at that moment, runs a plain `kg build` and compares. Writes
+--fresh`, kills it (or, every other time with ``--kill both``, the server's JVM, which is then
+restarted) with SIGKILL at that moment, runs a plain `kg build` and compares: a point passes when
+that build exits 0 and the node, edge and evidence counts and the content hash equal the clean
+build's. Writes
 bench/results/rebuild-kill-<profile>.json.
 """
 from __future__ import annotations
@@ -32,15 +36,17 @@ def main(argv=None) -> int:
     ap.add_argument("--points", type=int, default=5)
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--port", type=int, default=7698)
+    ap.add_argument("--kill", choices=("build", "jvm", "both"), default="both",
+                    help="what SIGKILL hits: the `kg build` process, the Neo4j JVM, or each in turn")
     a = ap.parse_args(argv)
-    from kg import neo4j_local
-    from kg.load import content_hash
-    from kg.settings import Settings
+    from kg.store import neo4j_server
     from kg.store.neo4j import Neo4jStore
+    from kg.store.settings import Settings
+    from kg.store.version import content_hash
 
     home = Path(tempfile.mkdtemp(prefix="kill-bench-"))
     password = os.environ.get("NEO4J_PASSWORD") or secrets.token_urlsafe(18)
-    info = neo4j_local.start(home / "neo4j", bolt_port=a.port, password=password)
+    info = neo4j_server.start(home / "neo4j", bolt_port=a.port, password=password)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KG_", "NEO4J_"))}
     env.update({"KG_HOME": str(home), "KG_STORE": "neo4j", "NEO4J_URI": info["uri"], "NEO4J_USER": "neo4j",
                 "NEO4J_PASSWORD": password, "NEO4J_DATABASE": "neo4j"})
@@ -67,24 +73,30 @@ def main(argv=None) -> int:
         clean = snapshot()
         rng = random.Random(a.seed)
         rows = []
-        for point in sorted(rng.uniform(0.1, 0.95) * full_s for _ in range(a.points)):
+        for n, point in enumerate(sorted(rng.uniform(0.1, 0.95) * full_s for _ in range(a.points))):
+            victim = a.kill if a.kill != "both" else ("build", "jvm")[n % 2]
             proc = subprocess.Popen(build + ["--fresh"], env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True, cwd=ROOT)
             time.sleep(point)
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            if victim == "jvm":
+                os.kill(neo4j_server.status(home / "neo4j", bolt_port=a.port)["pid"], signal.SIGKILL)
+                proc.wait()  # the build fails on its own once the server is gone
+                neo4j_server.start(home / "neo4j", bolt_port=a.port, password=password)
+            else:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
             t1 = time.monotonic()
             again = subprocess.run(build, env=env, capture_output=True, text=True, cwd=ROOT)
             got = snapshot()
-            rows.append({"killed_at_s": round(point, 1), "rebuild_exit": again.returncode,
+            rows.append({"killed": victim, "killed_at_s": round(point, 1), "rebuild_exit": again.returncode,
                          "rebuild_stderr_tail": again.stderr[-1500:] if again.returncode else "",
                          "rebuild_s": round(time.monotonic() - t1, 1), "counts": got[0],
-                         "equal_to_clean": got == clean})
+                         "equal_to_clean": again.returncode == 0 and got == clean})
             print(rows[-1], flush=True)
-        out = {"profile": a.profile, "clean_build_s": round(full_s, 1), "clean_counts": clean[0],
+        out = {"profile": a.profile, "kill": a.kill, "clean_build_s": round(full_s, 1), "clean_counts": clean[0],
                "points": rows, "all_equal": all(r["equal_to_clean"] for r in rows)}
     finally:
-        neo4j_local.stop(home / "neo4j")
+        neo4j_server.stop(home / "neo4j")
     res = ROOT / "bench" / "results" / f"rebuild-kill-{a.profile}.json"
     res.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"{sum(r['equal_to_clean'] for r in rows)}/{len(rows)} killed builds recovered to the clean graph; wrote {res}")

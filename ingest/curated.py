@@ -16,8 +16,8 @@ from ingest.errors import IngestError, csv_reason, reader_boundary
 from ingest.gmt import source_bytes
 from ingest.grounding import Grounder, Grounding, default_grounder
 from ingest.hgnc import HGNCResolver
-from ingest.records import (SourceLoad, SourceReport, citation_curie, gene_node, now_iso, slug)
-from kg.model import Edge, Evidence, Node, Provenance
+from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.records.sources import SourceLoad, SourceReport, citation_curie, gene_node, now_iso, slug
 from ontology import Ontology, load_ontology
 
 FACT_COLUMNS = ["subject", "subject_type", "subject_id", "predicate", "object", "object_type",

@@ -20,8 +20,8 @@ from typing import Any, Iterator
 from ingest.errors import IngestError, bounded_reader, csv_reason
 from ingest.gmt import GeneMapper, Source, decoded_rows, new_load, source_bytes, source_url, text_lines
 from ingest.hgnc import HGNCResolver
-from ingest.records import SourceLoad
-from kg.model import STUDY_DESIGNS, Edge, Evidence, Node, stable_hash
+from kg.records.model import STUDY_DESIGNS, Edge, Evidence, Node, stable_hash
+from kg.records.sources import SourceLoad
 from ontology import Ontology
 
 LICENCE = "user data (stays with the user)"

@@ -12,23 +12,33 @@ bytes raise in the standard-library decoders into that error, so callers catch o
 ... except IngestError as exc:
 ...     print(exc)
 sets.gmt.gz: not a readable file: compressed data ends early (truncated .gz?)
+
+Every ``.gz`` a reader opens goes through :func:`open_gzip` (or :func:`gunzip` for bytes), which
+refuses a stream that inflates past :func:`max_decompressed_bytes` (a gzip bomb) with the same error.
 """
 from __future__ import annotations
 
 import csv
 import functools
 import gzip
+import io
 import json
+import os
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import IO, Callable, Iterator, TypeVar
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 
 MAX_REASON = 500  # a 300 KB header cell must not become a 300 KB error line
+#: Most bytes one ``.gz`` may inflate to (the largest real input, the GO GMT, is tens of MB): a
+#: stream past it is refused as a gzip bomb. ``KG_MAX_DECOMPRESSED_BYTES`` overrides it.
+MAX_DECOMPRESSED_BYTES = 2 * 1024 ** 3
+MAX_DECOMPRESSED_ENV = "KG_MAX_DECOMPRESSED_BYTES"
+_GZ_CHUNK = 1 << 20
 
 
 class IngestError(ValueError):
@@ -129,3 +139,86 @@ def bounded_reader(fn: Callable[..., R]) -> Callable[..., R]:
             return fn(src, *args, **kwargs)
 
     return wrapper
+
+
+def max_decompressed_bytes() -> int:
+    """The decompression cap in force: ``$KG_MAX_DECOMPRESSED_BYTES`` if set, else :data:`MAX_DECOMPRESSED_BYTES`."""
+    env = os.environ.get(MAX_DECOMPRESSED_ENV, "").strip().replace("_", "")
+    if not env:
+        return MAX_DECOMPRESSED_BYTES
+    if not env.isdigit() or int(env) <= 0:
+        raise IngestError(MAX_DECOMPRESSED_ENV, f"{env!r} is not a positive number of bytes")
+    return int(env)
+
+
+class _CappedGzip(io.RawIOBase):
+    """Raw reader over a gzip stream that raises :class:`IngestError` naming ``label`` when the
+    data is corrupt or truncated, or inflates past ``limit`` bytes; closing it closes ``fileobj``."""
+
+    def __init__(self, fileobj: IO[bytes], label: str, limit: int):
+        self._raw, self._gz = fileobj, gzip.GzipFile(fileobj=fileobj, mode="rb")
+        self.label, self.limit, self.total = label, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _count(self, n: int) -> None:
+        self.total += n
+        if self.total > self.limit:
+            raise IngestError(self.label, f"decompresses to more than {self.limit:,} bytes, refused as a possible "
+                                          f"gzip bomb (set {MAX_DECOMPRESSED_ENV} to allow a larger file)")
+
+    def readinto(self, b) -> int:
+        with reader_boundary(self.label):
+            data = self._gz.read(min(len(b), self.limit - self.total + 1))
+        self._count(len(data))
+        b[:len(data)] = data
+        return len(data)
+
+    def readall(self) -> bytes:
+        chunks = []
+        while True:
+            with reader_boundary(self.label):
+                data = self._gz.read(min(_GZ_CHUNK, self.limit - self.total + 1))
+            if not data:
+                return b"".join(chunks)
+            self._count(len(data))
+            chunks.append(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._gz.close()
+            finally:
+                self._raw.close()
+        super().close()
+
+
+def open_gzip(fileobj: IO[bytes], label: str, limit: int | None = None) -> io.BufferedReader:
+    """A binary stream of the inflated content of ``fileobj`` (which it owns and closes), capped at
+    ``limit`` (default :func:`max_decompressed_bytes`): the one way readers open ``.gz`` data.
+
+    >>> bomb = gzip.compress(b"0" * 100_000)
+    >>> try:
+    ...     open_gzip(io.BytesIO(bomb), "bomb.txt.gz", limit=1000).read()
+    ... except IngestError as exc:
+    ...     print(str(exc)[:59])
+    bomb.txt.gz: decompresses to more than 1,000 bytes, refused
+    """
+    if limit is None:
+        try:
+            limit = max_decompressed_bytes()
+        except IngestError as exc:  # a bad setting: still one line naming the file being read
+            fileobj.close()
+            raise IngestError(label, str(exc)) from None
+    return io.BufferedReader(_CappedGzip(fileobj, label, limit), _GZ_CHUNK)
+
+
+def gunzip(data: bytes, label: str, limit: int | None = None) -> bytes:
+    """:func:`open_gzip` for bytes already in memory: the inflated content, or :class:`IngestError`.
+
+    >>> gunzip(gzip.compress(b"abc"), "x.gz")
+    b'abc'
+    """
+    with open_gzip(io.BytesIO(data), label, limit) as fh:
+        return fh.read()

@@ -27,9 +27,9 @@ Tuning (the learned dictionaries, the rules) uses Train and Dev only; Test is re
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.biored import BioredDoc, read_pubtator
 from ingest.hgnc import HGNCResolver, default_resolver
 
 TYPE_OF_SIGN = {1: "Positive_Correlation", -1: "Negative_Correlation", 0: "Association"}
@@ -39,38 +39,6 @@ LOADED = {"GeneOrGeneProduct": "gene", "ChemicalEntity": "chemical", "DiseaseOrP
 #: our mention category -> BioRED's side of a pair
 OUR_SIDE = {"gene": "gene", "gene_group": "gene", "chemical": "chemical", "phenotype": "disease"}
 PAIR_KINDS = ("gene_gene", "gene_chemical", "chemical_chemical", "gene_disease", "chemical_disease")
-
-
-@dataclass
-class BioredDoc:
-    pmid: str
-    text: str
-    mentions: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # start, end, text, type, ids
-    relations: list[tuple[str, str, str]] = field(default_factory=list)  # type, id1, id2
-
-
-def read_pubtator(path: Path) -> list[BioredDoc]:
-    """BioRED PubTator file -> documents (title + space + abstract, as its offsets assume)."""
-    docs: list[BioredDoc] = []
-    cur: BioredDoc | None = None
-    title = ""
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            cur = None
-            continue
-        if "|t|" in line[:20]:
-            pmid, _, title = line.split("|", 2)
-            cur = BioredDoc(pmid, title)
-            docs.append(cur)
-        elif "|a|" in line[:20] and cur is not None:
-            cur.text = title + " " + line.split("|", 2)[2]
-        elif cur is not None:
-            parts = line.split("\t")
-            if len(parts) >= 6 and parts[1].isdigit():
-                cur.mentions.append((int(parts[1]), int(parts[2]), parts[3], parts[4], parts[5]))
-            elif len(parts) >= 4:
-                cur.relations.append((parts[1], parts[2], parts[3]))
-    return docs
 
 
 def prf(tp: int, predicted: int, gold: int) -> dict:

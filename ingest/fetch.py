@@ -1,10 +1,12 @@
 """HTTP fetching for sources (HGNC, Reactome, WikiPathways, KEGG REST), kept apart from parsing.
 
-A :class:`Fetcher` caches every response on disk under the cache directory it is given
-(normally ``KG_HOME/cache``; never read from the environment here), retries 429/5xx answers and
-connection errors with exponential backoff, keeps a minimum interval between requests to the
-same host, and raises :class:`OfflineError` with a clear message when the network is unreachable.
-Parsers then read the returned bytes (``read_reactome_gmt(fetched.content, …)``).
+One HTTP client for every source: :func:`http_session` is a ``requests`` session whose retries
+(429/5xx answers and connection errors, exponential backoff, ``Retry-After`` honoured) are urllib3's
+``Retry``; the PubMed client (:mod:`ingest.pubmed`) uses it too. A :class:`Fetcher` adds an on-disk
+cache under the directory it is given (normally ``KG_HOME/cache``; never read from the environment
+here) and a minimum interval between requests to one host, and raises :class:`OfflineError` with a
+clear message when the network is unreachable. Parsers then read the returned bytes
+(``read_reactome_gmt(fetched.content, …)``).
 
 >>> f = Fetcher("/tmp/kg-cache-doctest", min_interval=0.0)
 >>> f.cache_path("https://example.org/a?b=1").name.endswith(".bin")
@@ -22,6 +24,8 @@ from typing import Callable
 from urllib.parse import urlparse
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 #: Known endpoints, named so commands can say ``fetch("reactome_gmt")``.
 ENDPOINTS: dict[str, str] = {
@@ -42,6 +46,36 @@ class OfflineError(FetchError):
     """The network (or the host) cannot be reached at all."""
 
 
+def http_session(retries: int = 4, backoff: float = 0.5, *, user_agent: str = "ldh-kg (research tool)",
+                 sleep: Callable[[float], None] = time.sleep) -> requests.Session:
+    """A session that retries GETs ``retries`` times on connection errors and 429/5xx answers.
+
+    Waits follow urllib3: ``backoff * 2 ** (n - 1)`` before the n-th consecutive retry from the
+    second on (the first retry is immediate), or the server's ``Retry-After`` when it says so.
+    After the last retry the final answer is returned (``raise_on_status=False``) so callers can
+    name its status. ``sleep`` is how the waits are spent (tests pass a recorder).
+    """
+    retry_cls = type("_Retry", (Retry,), {"sleep_fn": staticmethod(sleep), "sleep": _recorded_sleep})
+    retry = retry_cls(total=retries, connect=retries, read=retries, status=retries, other=0,
+                      backoff_factor=backoff, status_forcelist=sorted(RETRY_STATUS), allowed_methods={"GET"},
+                      respect_retry_after_header=True, raise_on_status=False)
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = user_agent
+    return session
+
+
+def _recorded_sleep(self: Retry, response=None) -> None:
+    """urllib3's own choice of wait (Retry-After, else backoff), spent through ``sleep_fn``."""
+    wait = (self.get_retry_after(response) if response is not None and self.respect_retry_after_header
+            else None)
+    wait = wait if wait is not None else self.get_backoff_time()
+    if wait > 0:
+        self.sleep_fn(wait)
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str
@@ -54,10 +88,9 @@ class Fetched:
 class Fetcher:
     """Cached, polite HTTP GET.
 
-    ``cache_dir``: where responses are kept (pass ``settings.cache_dir``); ``retries``: attempts
-    after the first; ``backoff``: first wait in seconds, doubled each retry (a ``Retry-After``
-    header wins when larger); ``min_interval``: seconds between two requests to one host; ``base_url``: serve the named
-    endpoints from a mirror instead.
+    ``cache_dir``: where responses are kept (pass ``settings.cache_dir``); ``retries`` and
+    ``backoff``: see :func:`http_session`; ``min_interval``: seconds between two requests to one
+    host; ``base_url``: serve the named endpoints from a mirror instead.
     """
 
     def __init__(self, cache_dir: str | Path, *, retries: int = 4, backoff: float = 0.5, min_interval: float = 1.0,
@@ -66,8 +99,7 @@ class Fetcher:
                  base_url: str | None = None):
         self.cache_dir = Path(cache_dir)
         self.retries, self.backoff, self.min_interval, self.timeout = retries, backoff, min_interval, timeout
-        self.session = session or requests.Session()
-        self.session.headers.setdefault("User-Agent", user_agent)
+        self.session = session or http_session(retries, backoff, user_agent=user_agent, sleep=sleep)
         self.sleep = sleep
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -95,41 +127,26 @@ class Fetcher:
             info = json.loads(meta.read_text(encoding="utf-8"))
             return Fetched(url, path.read_bytes(), info["retrieved_at"], True, info.get("status", 200))
         host = urlparse(url).netloc
-        last_problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(self._delay(attempt, last_problem))
-            self._wait_for_host(host)
-            self.requests_made += 1
-            try:
-                resp = self.session.get(url, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = f"connection failed: {exc.__class__.__name__}"
-                continue
-            if resp.status_code in RETRY_STATUS:
-                last_problem = f"HTTP {resp.status_code}|{resp.headers.get('Retry-After', '')}"
-                continue
-            if resp.status_code != 200:
-                raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason}")
-            retrieved = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(resp.content)
-            tmp.replace(path)
-            meta.write_text(json.dumps({"url": url, "retrieved_at": retrieved, "status": resp.status_code}),
-                            encoding="utf-8")
-            return Fetched(url, resp.content, retrieved, False, resp.status_code)
-        if last_problem.startswith("connection failed"):
-            raise OfflineError(f"cannot reach {host} ({last_problem} after {self.retries + 1} attempts): "
-                               "check the network, or use files already on disk / in the cache")
-        raise FetchError(f"{url}: {last_problem.split('|')[0]} after {self.retries + 1} attempts")
-
-    def _delay(self, attempt: int, problem: str) -> float:
-        wait = self.backoff * 2 ** (attempt - 1)
-        retry_after = problem.split("|", 1)[1] if "|" in problem else ""
-        if retry_after.strip().isdigit():
-            wait = max(wait, float(retry_after))
-        return wait
+        self._wait_for_host(host)
+        self.requests_made += 1
+        attempts = self.retries + 1
+        try:
+            resp = self.session.get(url, timeout=self.timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise OfflineError(f"cannot reach {host} (connection failed: {exc.__class__.__name__} after {attempts} "
+                               "attempts): check the network, or use files already on disk / in the cache") from None
+        if resp.status_code in RETRY_STATUS:
+            raise FetchError(f"{url}: HTTP {resp.status_code} after {attempts} attempts")
+        if resp.status_code != 200:
+            raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason}")
+        retrieved = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(resp.content)
+        tmp.replace(path)
+        meta.write_text(json.dumps({"url": url, "retrieved_at": retrieved, "status": resp.status_code}),
+                        encoding="utf-8")
+        return Fetched(url, resp.content, retrieved, False, resp.status_code)
 
     # -- named sources -----------------------------------------------------------------------
     def hgnc_complete_set(self, **kw) -> Fetched:

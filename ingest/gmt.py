@@ -11,16 +11,15 @@ are counted per source, and a truncated line (fewer than three fields) is reject
 """
 from __future__ import annotations
 
-import gzip
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ingest.errors import bounded_reader, reader_boundary
+from ingest.errors import bounded_reader, gunzip
 from ingest.hgnc import HGNCResolver
-from ingest.records import SourceLoad, SourceReport, gene_node, merge_nodes, now_iso
-from kg.model import Edge, Evidence, Node, Provenance
+from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.records.sources import SourceLoad, SourceReport, gene_node, merge_nodes, now_iso
 from ontology import Ontology
 
 Source = str | Path | bytes
@@ -40,8 +39,7 @@ def source_bytes(src: Source, name: str | None = None) -> tuple[bytes, str]:
         p = Path(src)
         data, label = p.read_bytes(), name or p.name
     if data[:2] == b"\x1f\x8b":
-        with reader_boundary(label):
-            data = gzip.decompress(data)
+        data = gunzip(data, label)  # IngestError naming the file: truncated, corrupt, or a gzip bomb
     return data, label
 
 

@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from ingest.records import SourceLoad, SourceReport, now_iso
+from ingest.errors import IngestError, reader_boundary
 from kg.datapack import datapack_path
-from kg.model import Edge, Evidence, Node, Provenance
+from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.records.sources import SourceLoad, SourceReport, now_iso
 from ontology import load_ontology
 
 VOCABULARY = Path(__file__).resolve().parents[1] / "ontology" / "vocabulary.yaml"
@@ -41,8 +42,8 @@ LICENCE = ("GO, CL, UBERON, MONDO: CC BY 4.0 (extract of the named releases); "
            "project vocabulary: CC BY 4.0")
 
 
-class GroundingError(ValueError):
-    """A grounding table is malformed (the message names file and row)."""
+class GroundingError(IngestError):
+    """A grounding table is malformed (the message names file and row): an IngestError, so a ValueError."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Concept:
     note: str = ""
     members: tuple[str, ...] = ()               # gene symbols of a vocabulary gene group
     modules: tuple[str, ...] = ()               # mechanism modules the term is part of by definition
+    where: str = field(default="", compare=False)  # file:line (or file:id) it was read from, for rejections
 
 
 @dataclass(frozen=True)
@@ -99,19 +101,39 @@ class Grounder:
 
 
 def read_vocabulary(path: Path = VOCABULARY) -> dict[str, Concept]:
-    """Vocabulary terms by id; a duplicate id, a missing field or a parent cycle names the row."""
-    terms = (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("terms") or []
-    out: dict[str, Concept] = {}
-    for i, t in enumerate(terms, start=1):
-        where = f"{Path(path).name}: term {i}"
-        if not isinstance(t, dict) or not all(t.get(k) for k in ("id", "label", "category")):
-            raise GroundingError(f"{where}: needs id, label and category, got {t!r}")
-        if t["id"] in out:
-            raise GroundingError(f"{where}: duplicate id {t['id']}")
-        parents = (("is_a", t["parent"]),) if t.get("parent") else ()
-        out[t["id"]] = Concept(t["id"], t["label"], t["category"], tuple(t.get("synonyms") or ()), parents,
-                               "vocabulary", t.get("note", ""), tuple(t.get("members") or ()),
-                               tuple(t.get("modules") or ()))
+    """Vocabulary terms by id; a duplicate id, a missing field or a parent cycle names the row.
+
+    Anything malformed (not YAML, not UTF-8, a value of the wrong type) raises :class:`GroundingError`
+    naming the file (and the line YAML reports, or the term)."""
+    name = Path(path).name
+    with reader_boundary(name):
+        try:
+            doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise GroundingError(f"{name}:{mark.line + 1}" if mark else name, f"not valid YAML: {problem}") from None
+        terms = doc.get("terms") if isinstance(doc, dict) else None
+        if not isinstance(terms, list):
+            raise GroundingError(name, "expected a mapping with a 'terms' list")
+        out: dict[str, Concept] = {}
+        for i, t in enumerate(terms, start=1):
+            where = f"{name}: term {i}"
+            if not isinstance(t, dict) or not all(t.get(k) and isinstance(t[k], str)
+                                                  for k in ("id", "label", "category")):
+                raise GroundingError(f"{where}: needs id, label and category, got {t!r}")
+            bad = [k for k in ("parent", "note") if not isinstance(t.get(k) or "", str)]
+            bad += [k for k in ("synonyms", "members", "modules") if not isinstance(t.get(k) or [], list)
+                    or not all(isinstance(x, str) for x in t.get(k) or [])]
+            if bad:
+                raise GroundingError(f"{where}: {', '.join(bad)} must be text "
+                                     "(synonyms, members and modules: lists of text)")
+            if t["id"] in out:
+                raise GroundingError(f"{where}: duplicate id {t['id']}")
+            parents = (("is_a", t["parent"]),) if t.get("parent") else ()
+            out[t["id"]] = Concept(t["id"], t["label"], t["category"], tuple(t.get("synonyms") or ()), parents,
+                                   "vocabulary", t.get("note") or "", tuple(t.get("members") or ()),
+                                   tuple(t.get("modules") or ()), f"{name}:{t['id']}")
     for cid in out:  # a cycle would let "is a kind of" walk in circles
         seen, cur = [cid], out[cid]
         while cur.parents and cur.parents[0][1] in out:
@@ -124,21 +146,32 @@ def read_vocabulary(path: Path = VOCABULARY) -> dict[str, Concept]:
 
 
 def read_terms(path: Path) -> dict[str, Concept]:
+    """The ontology extract (``id, label, category, synonyms, relations``); a malformed row raises
+    :class:`GroundingError` naming file and line."""
+    name = Path(path).name
     out: dict[str, Concept] = {}
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        for lineno, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
-            if not r.get("id") or not r.get("label"):
-                raise GroundingError(f"{Path(path).name}:{lineno}: id and label are required")
+    with reader_boundary(name), Path(path).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        missing = [c for c in ("id", "label", "category") if c not in (reader.fieldnames or ())]
+        if missing:
+            raise GroundingError(f"{name}:1: header lacks {', '.join(missing)}")
+        for lineno, r in enumerate(reader, start=2):
+            if not r.get("id") or not r.get("label") or not r.get("category"):
+                raise GroundingError(f"{name}:{lineno}: id, label and category are required")
             rels = tuple(tuple(x.split(":", 1)) for x in (r.get("relations") or "").split("|") if x)
+            bad = next((":".join(x) for x in rels if len(x) != 2 or not all(x)), None)
+            if bad is not None:
+                raise GroundingError(f"{name}:{lineno}: relation {bad!r} is not relation:CURIE")
             out[r["id"]] = Concept(r["id"], r["label"], r["category"],
-                                   tuple(s for s in (r.get("synonyms") or "").split("|") if s), rels)
+                                   tuple(s for s in (r.get("synonyms") or "").split("|") if s), rels,
+                                   where=f"{name}:{lineno}")
     return out
 
 
 def read_mapping(path: Path, known: set[str]) -> dict[str, tuple[str, int, str]]:
     """The curator's grounding map; ids must be known concepts, HGNC ids or KGGROUP ids."""
     out: dict[str, tuple[str, int, str]] = {}
-    with Path(path).open(encoding="utf-8", newline="") as fh:
+    with reader_boundary(Path(path).name), Path(path).open(encoding="utf-8", newline="") as fh:
         for lineno, r in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
             where = f"{Path(path).name}:{lineno}"
             cid, basis = (r.get("id") or "").strip(), (r.get("basis") or "").strip()
@@ -148,11 +181,10 @@ def read_mapping(path: Path, known: set[str]) -> dict[str, tuple[str, int, str]]
                 raise GroundingError(f"{where}: {cid} is not in the vocabulary or the ontology extract")
             if basis not in ("exact", "synonym", "vocabulary", "broader"):
                 raise GroundingError(f"{where}: basis {basis!r} must be exact, synonym, vocabulary or broader")
-            try:
-                sign = int(r.get("sign") or 1)
-            except ValueError:
-                raise GroundingError(f"{where}: sign {r.get('sign')!r} is not 1 or -1") from None
-            out[norm(r["text"])] = (cid, sign, basis)
+            sign = (r.get("sign") or "1").strip()
+            if sign not in ("1", "-1", "+1"):
+                raise GroundingError(f"{where}: sign {r.get('sign')!r} is not 1 or -1")
+            out[norm(r["text"])] = (cid, int(sign), basis)
     return out
 
 
@@ -169,7 +201,7 @@ def concept_node(c: Concept, source: str = "ontology") -> Node:
 
 def hierarchy(grounder: Grounder | None = None, resolver=None) -> SourceLoad:
     """Every concept of the vocabulary and the ontology extract, with is_a / part_of / regulates edges."""
-    from ingest.records import gene_node
+    from kg.records.sources import gene_node
 
     g = grounder or default_grounder()
     onto = load_ontology()
@@ -191,11 +223,12 @@ def hierarchy(grounder: Grounder | None = None, resolver=None) -> SourceLoad:
                                      f"{c.label} {onto.predicates[pred].template.format(s='', o='').strip()} "
                                      f"{g.concepts[parent].label} — {origin}.", None, "ontology",
                                      (("design", "database"),), (), sign))
+        row = c.where or f"{c.source}:{cid}"  # file:line of the term, so a rejection names its file
         if c.members and resolver is not None:
             for sym in c.members:
                 res = resolver.resolve(sym)
                 if not res.ok:
-                    load.reject(f"vocabulary.yaml:{cid}:{sym}", res.reason())
+                    load.reject(f"{row}:{sym}", res.reason())
                     continue
                 gene = gene_node(resolver, res.hgnc_id, "ontology")
                 m = Edge(gene.id, "member_of", cid, 1)
@@ -207,7 +240,7 @@ def hierarchy(grounder: Grounder | None = None, resolver=None) -> SourceLoad:
         for key in c.modules:
             module = onto.modules.get(key)
             if module is None:
-                load.reject(f"vocabulary.yaml:{cid}", f"module {key!r} is not one of {', '.join(sorted(onto.modules))}")
+                load.reject(row, f"module {key!r} is not one of {', '.join(sorted(onto.modules))}")
                 continue
             m = Edge(cid, "member_of", module.id, 1)
             edges.append(m)
@@ -216,5 +249,5 @@ def hierarchy(grounder: Grounder | None = None, resolver=None) -> SourceLoad:
                                      f"(project vocabulary).", None, "ontology", (("design", "database"),),
                                      ("curator_summary",), 1))
             cats[module.id] = "mechanism_module"
-        load.add_row(f"{c.source}:{cid}", nodes, edges, evidence, known_categories=cats)
+        load.add_row(row, nodes, edges, evidence, known_categories=cats)
     return load

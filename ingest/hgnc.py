@@ -15,34 +15,13 @@ or a folded form that is a previous symbol of one gene and an alias of another.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-GREEK = {"α": "A", "β": "B", "γ": "G", "δ": "D", "ε": "E", "κ": "K", "λ": "L", "μ": "M", "ω": "O",
-         "Α": "A", "Β": "B", "Γ": "G", "Δ": "D", "Κ": "K"}
-GREEK_WORDS = [("ALPHA", "A"), ("BETA", "B"), ("GAMMA", "G"), ("DELTA", "D"), ("KAPPA", "K"), ("EPSILON", "E")]
-_STRIP = re.compile(r"[\s\-_./]")
-
-
-def normalise_symbol(text: str) -> str:
-    """Fold case, Greek letters and separators: ``TGF-β1`` and ``TGF-beta1`` -> ``TGFB1``.
-
-    >>> normalise_symbol("TGF-β1"), normalise_symbol("TGF-beta 1"), normalise_symbol("MMP-3")
-    ('TGFB1', 'TGFB1', 'MMP3')
-    """
-    t = unicodedata.normalize("NFKC", text)
-    t = "".join(GREEK.get(c, c) for c in t)
-    t = _STRIP.sub("", t).upper()
-    for word, letter in GREEK_WORDS:
-        t = t.replace(word, letter)
-    return t
-
+from ingest.symbols import normalise_symbol
 
 #: Prose forms whose HGNC lookup is wrong or ambiguous although their meaning in the literature is
 #: settled: form as written (case-sensitive) -> approved symbol. "IL-1Ra" folds to IL1RA, a previous
@@ -161,7 +140,9 @@ class HGNCResolver:
         path = Path(path)
         raw = path.read_bytes()
         if path.suffix == ".gz":
-            raw = gzip.decompress(raw)
+            from ingest.errors import gunzip
+
+            raw = gunzip(raw, path.name)
         reader = csv.DictReader(io.StringIO(raw.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE)
         return cls.from_rows(reader, version=path.name)
 
@@ -237,3 +218,12 @@ def default_resolver(path: str | None = None) -> HGNCResolver:
     from kg.datapack import datapack_path
 
     return HGNCResolver.from_file(path or datapack_path("hgnc", "hgnc_complete_set.txt.gz"))
+
+
+def symbol_to_hgnc_id(symbol: str) -> str | None:
+    """HGNC id of a current, alias or previous symbol, or None (the shipped table, read on first use).
+
+    The callable the surfaces hand to query-time code that must map symbols the graph lacks.
+    """
+    res = default_resolver().resolve(symbol)
+    return res.hgnc_id if res.ok else None

@@ -19,8 +19,8 @@ from defusedxml import DefusedXmlException
 from ingest.errors import bounded_reader, describe
 from ingest.gmt import GeneMapper, Source, membership_evidence, new_load, source_bytes, source_url
 from ingest.hgnc import HGNCResolver
-from ingest.records import SourceLoad
-from kg.model import Edge, Evidence, Node
+from kg.records.model import Edge, Evidence, Node
+from kg.records.sources import SourceLoad
 from ontology import Ontology
 
 LICENCE = "KEGG (user-supplied file; KEGG licence terms apply, not redistributed)"

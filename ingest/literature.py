@@ -24,8 +24,8 @@ from ingest.nlp.model import EXTRACTOR, EXTRACTOR_VERSION, Mention, Relation, se
 from ingest.nlp.pipeline import default_pipeline
 from ingest.pubmed import Article
 from ingest.pubtator import PubTatorDocument
-from ingest.records import SourceLoad, SourceReport, gene_node, now_iso
-from kg.model import Edge, Evidence, Node, Provenance
+from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.records.sources import SourceLoad, SourceReport, gene_node, now_iso
 from ontology import load_ontology
 
 LICENCE = "NLM PubMed terms (abstracts: publisher copyright; sentences quoted as evidence)"

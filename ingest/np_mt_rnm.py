@@ -31,10 +31,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import IngestError, describe, reader_boundary
 from ingest.gmt import GeneMapper, Source, new_load, source_bytes, source_url
 from ingest.hgnc import HGNCResolver, default_resolver
-from ingest.records import SourceLoad
-from kg.model import Edge, Evidence, Node
+from kg.records.model import Edge, Evidence, Node
+from kg.records.sources import SourceLoad
 from ontology import Ontology
 
 SOURCE = "np_mt_rnm"
@@ -85,37 +86,46 @@ def default_labels_path() -> Path:
 
 
 def read_label_table(path: str | Path | None = None) -> dict[str, LabelMap]:
-    """The label table (``#`` lines are comments). A malformed table raises ValueError naming file:line."""
+    """The label table (``#`` lines are comments). A malformed table raises IngestError (a ValueError)
+    naming file:line."""
+    from ontology import load_ontology
+
     path = Path(path) if path else default_labels_path()
-    out: dict[str, LabelMap] = {}
-    lines = [(n, t) for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-             if t.strip() and not t.startswith("#")]
-    if not lines or tuple(lines[0][1].split("\t")) != LABEL_COLUMNS:
-        raise ValueError(f"{path.name}:{lines[0][0] if lines else 1}: header must be {', '.join(LABEL_COLUMNS)}")
-    for n, text in lines[1:]:
-        cols = text.split("\t")
-        where = f"{path.name}:{n}"
-        if len(cols) != len(LABEL_COLUMNS):
-            raise ValueError(f"{where}: expected {len(LABEL_COLUMNS)} tab-separated columns, got {len(cols)}")
-        label, kind, ids, syms, state, name, note = (c.strip() for c in cols)
-        if kind not in KINDS:
-            raise ValueError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
-        ids_t = tuple(i for i in ids.split(";") if i)
-        syms_t = tuple(s for s in syms.split(";") if s)
-        if kind == "unmapped" and ids_t:
-            raise ValueError(f"{where}: an unmapped label has no target ids")
-        if kind != "unmapped" and not ids_t:
-            raise ValueError(f"{where}: kind {kind} needs target ids")
-        if kind == "gene" and len(ids_t) != 1 or kind == "group" and len(ids_t) < 2:
-            raise ValueError(f"{where}: a gene has one HGNC id, a group two or more (got {len(ids_t)})")
-        if kind in ("gene", "group") and (len(syms_t) != len(ids_t)
-                                          or not all(i.startswith("HGNC:") for i in ids_t)):
-            raise ValueError(f"{where}: gene targets must be HGNC ids, each with its symbol")
-        if kind not in ("gene", "group", "unmapped") and (len(ids_t) != 1 or not name):
-            raise ValueError(f"{where}: a {kind} label has one id and a name")
-        if label in out:
-            raise ValueError(f"{where}: label {label!r} is listed twice")
-        out[label] = LabelMap(label, kind, ids_t, syms_t, state, name, note)
+    onto = load_ontology()
+    with reader_boundary(path.name):  # not UTF-8, or any value the checks below did not foresee
+        out: dict[str, LabelMap] = {}
+        lines = [(n, t) for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if t.strip() and not t.startswith("#")]
+        if not lines or tuple(lines[0][1].split("\t")) != LABEL_COLUMNS:
+            raise IngestError(f"{path.name}:{lines[0][0] if lines else 1}: header must be {', '.join(LABEL_COLUMNS)}")
+        for n, text in lines[1:]:
+            cols = text.split("\t")
+            where = f"{path.name}:{n}"
+            if len(cols) != len(LABEL_COLUMNS):
+                raise IngestError(f"{where}: expected {len(LABEL_COLUMNS)} tab-separated columns, got {len(cols)}")
+            label, kind, ids, syms, state, name, note = (c.strip() for c in cols)
+            if kind not in KINDS:
+                raise IngestError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+            ids_t = tuple(i for i in ids.split(";") if i)
+            syms_t = tuple(s for s in syms.split(";") if s)
+            if kind == "unmapped" and ids_t:
+                raise IngestError(f"{where}: an unmapped label has no target ids")
+            if kind != "unmapped" and not ids_t:
+                raise IngestError(f"{where}: kind {kind} needs target ids")
+            if kind == "gene" and len(ids_t) != 1 or kind == "group" and len(ids_t) < 2:
+                raise IngestError(f"{where}: a gene has one HGNC id, a group two or more (got {len(ids_t)})")
+            if kind in ("gene", "group") and (len(syms_t) != len(ids_t)
+                                              or not all(i.startswith("HGNC:") for i in ids_t)):
+                raise IngestError(f"{where}: gene targets must be HGNC ids, each with its symbol")
+            if kind not in ("gene", "group", "unmapped") and (len(ids_t) != 1 or not name):
+                raise IngestError(f"{where}: a {kind} label has one id and a name")
+            reason = onto.check_node(ids_t[0], KIND_CATEGORY[kind], name) if kind not in (
+                "gene", "group", "unmapped") else None  # a malformed id is the table's fault, not the network's
+            if reason:
+                raise IngestError(f"{where}: {reason}")
+            if label in out:
+                raise IngestError(f"{where}: label {label!r} is listed twice")
+            out[label] = LabelMap(label, kind, ids_t, syms_t, state, name, note)
     return out
 
 
@@ -214,6 +224,9 @@ def read_np_mt_rnm(src: Source | None = None, resolver: HGNCResolver | None = No
         return sl
     except json.JSONDecodeError as exc:
         sl.reject(f"{label}:{exc.lineno}", f"not JSON: {exc.msg} (column {exc.colno})")
+        return sl
+    except (RecursionError, ValueError) as exc:  # nested thousands deep; a number past int()'s digit limit
+        sl.reject(f"{label}:1", f"not readable JSON: {describe(exc)[1]}")
         return sl
     if not isinstance(doc, dict) or not isinstance(doc.get("edges"), list) or not isinstance(doc.get("nodes"), list):
         sl.reject(f"{label}:1", "not an np-mt-rnm network: expected an object with 'nodes' and 'edges' lists")

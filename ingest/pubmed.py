@@ -16,7 +16,6 @@ HTML entities (``&nbsp;``) and lines in a legacy 8-bit encoding are repaired.
 """
 from __future__ import annotations
 
-import gzip
 import html.entities
 import io
 import json
@@ -30,7 +29,8 @@ from typing import IO, Iterable, Iterator
 import defusedxml.ElementTree as DET
 import requests
 
-from ingest.errors import IngestError, reader_boundary
+from ingest.errors import IngestError, open_gzip, reader_boundary
+from ingest.fetch import FetchError, http_session
 
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 MAX_ABSTRACT_CHARS = 100_000
@@ -168,7 +168,7 @@ def _open(path: Path) -> IO[bytes]:
     fh = path.open("rb")
     if fh.read(2) == b"\x1f\x8b":
         fh.seek(0)
-        return gzip.GzipFile(fileobj=fh)
+        return open_gzip(fh, path.name)  # capped: a gzip bomb is skipped like a truncated .gz
     fh.seek(0)
     return fh
 
@@ -222,10 +222,6 @@ def parse_pubmed_files(paths: Iterable[str | Path]) -> tuple[list[Article], Pars
 # ---- E-utilities ------------------------------------------------------------------------
 
 
-class FetchError(RuntimeError):
-    """E-utilities did not answer after the retries; the checkpoint keeps what was fetched."""
-
-
 @dataclass
 class EutilsClient:
     """esearch (usehistory=y) + batched efetch, rate-limited, retried, cached and resumable.
@@ -241,8 +237,12 @@ class EutilsClient:
     backoff: float = 0.5
     rate_per_second: float | None = None
     timeout: float = 30.0
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session | None = None
     _last: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.session is None:  # the project's one HTTP client: urllib3 retries and backoff
+            self.session = http_session(self.max_retries, self.backoff)
 
     def _params(self, **kw) -> dict:
         kw.update(tool="ldh-resorption-kg")
@@ -258,23 +258,20 @@ class EutilsClient:
         self._last = time.monotonic()
 
     def get(self, endpoint: str, params: dict) -> bytes:
-        """GET with rate limit and exponential backoff on network errors, 429 and 5xx."""
+        """GET with the rate limit; retries and backoff on network errors, 429 and 5xx are the
+        session's (:func:`ingest.fetch.http_session`). E-utilities answers are never cached here:
+        a search's history (WebEnv) is only valid for a while; finished batches are kept by
+        :meth:`fetch`'s checkpoint instead."""
         url = f"{self.base_url.rstrip('/')}/{endpoint}"
-        err = ""
-        for attempt in range(self.max_retries + 1):
-            self._wait()
-            try:
-                r = self.session.get(url, params=self._params(**params), timeout=self.timeout)
-                if r.status_code == 200:
-                    return r.content
-                err = f"HTTP {r.status_code}"
-                if r.status_code not in (429, 500, 502, 503, 504):
-                    break
-            except requests.RequestException as exc:
-                err = f"{type(exc).__name__}: {exc}"
-            if attempt < self.max_retries:
-                time.sleep(self.backoff * (2 ** attempt))
-        raise FetchError(f"{endpoint} failed after {self.max_retries + 1} attempt(s): {err}")
+        self._wait()
+        try:
+            r = self.session.get(url, params=self._params(**params), timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise FetchError(f"{endpoint} failed after {self.max_retries + 1} attempt(s): "
+                             f"{type(exc).__name__}: {exc}") from None
+        if r.status_code != 200:
+            raise FetchError(f"{endpoint} failed after {self.max_retries + 1} attempt(s): HTTP {r.status_code}")
+        return r.content
 
     def esearch(self, query: str, max_results: int | None = None) -> dict:
         """{count, webenv, query_key} for ``query`` (history server)."""
@@ -297,7 +294,7 @@ class EutilsClient:
         The checkpoint ``<cache>/<query hash>/checkpoint.json`` lists finished batches; a rerun
         fetches only the others, so nothing is downloaded or stored twice.
         """
-        from kg.model import stable_hash
+        from kg.records.model import stable_hash
 
         qdir = Path(self.cache_dir) / f"pubmed-{stable_hash(query, max_results, batch_size, length=12)}"
         qdir.mkdir(parents=True, exist_ok=True)

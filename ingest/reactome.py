@@ -15,11 +15,20 @@ from __future__ import annotations
 import re
 
 from ingest.errors import bounded_reader
-from ingest.gmt import (GeneMapper, decoded_rows, GeneSet, Source, load_gene_sets, msigdb_sets, new_load, source_bytes,
-                        source_url)
+from ingest.gmt import (
+    GeneMapper,
+    GeneSet,
+    Source,
+    decoded_rows,
+    load_gene_sets,
+    msigdb_sets,
+    new_load,
+    source_bytes,
+    source_url,
+)
 from ingest.hgnc import HGNCResolver
-from ingest.records import SourceLoad
-from kg.model import Edge, Evidence, Node
+from kg.records.model import Edge, Evidence, Node
+from kg.records.sources import SourceLoad
 from ontology import Ontology
 
 LICENCE = "CC BY 4.0 (Reactome)"

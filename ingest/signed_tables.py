@@ -16,8 +16,8 @@ import io
 from ingest.errors import bounded_reader, csv_reason
 from ingest.gmt import GeneMapper, Source, decoded_rows, new_load, source_bytes, source_url, text_lines
 from ingest.hgnc import HGNCResolver
-from ingest.records import SourceLoad, slug
-from kg.model import Edge, Evidence, Node
+from kg.records.model import Edge, Evidence, Node
+from kg.records.sources import SourceLoad, slug
 from ontology import Ontology
 
 OMNIPATH_LICENCE = "OmniPath: per-resource licences (academic use)"

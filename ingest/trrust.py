@@ -18,8 +18,8 @@ from __future__ import annotations
 from ingest.gmt import GeneMapper, Source, decoded_rows, new_load, source_bytes, source_url
 from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.np_mt_rnm import git_blob_sha1
-from ingest.records import SourceLoad
-from kg.model import Edge, Evidence
+from kg.records.model import Edge, Evidence
+from kg.records.sources import SourceLoad
 from ontology import Ontology
 
 SOURCE = "trrust"

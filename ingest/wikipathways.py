@@ -21,11 +21,20 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from ingest.errors import bounded_reader, describe
-from ingest.gmt import (GeneMapper, GeneSet, Source, load_gene_sets, membership_evidence, msigdb_sets,
-                        new_load, source_bytes, source_url)
+from ingest.gmt import (
+    GeneMapper,
+    GeneSet,
+    Source,
+    load_gene_sets,
+    membership_evidence,
+    msigdb_sets,
+    new_load,
+    source_bytes,
+    source_url,
+)
 from ingest.hgnc import HGNCResolver
-from ingest.records import SourceLoad
-from kg.model import Edge, Evidence, Node
+from kg.records.model import Edge, Evidence, Node
+from kg.records.sources import SourceLoad
 from ontology import Ontology
 
 LICENCE = "CC0 1.0 (WikiPathways)"

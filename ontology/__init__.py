@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).parent
+#: Rules of the query and analysis layers (paths, belief, cards, export), kept as data beside the schema.
+CONFIG_DIR = HERE / "config"
 
 
 class OntologyError(ValueError):
@@ -73,7 +75,7 @@ class Module:
     member_signs: tuple[tuple[str, int], ...] = ()
 
     def member_sign(self, symbol: str) -> int:
-        """Sign a member gene carries for the module (see tools/modules_extra.yaml)."""
+        """Sign a member gene carries for the module (see ontology/sources/modules_extra.yaml)."""
         return dict(self.member_signs).get(symbol, self.member_sign_default)
 
     def lexicon_sign(self, text: str, category: str | None = None) -> int:
@@ -214,3 +216,15 @@ def load_ontology(directory: str | None = None) -> Ontology:
                             int(v.get("member_sign_default", 1)),
                             tuple(sorted((v.get("member_signs") or {}).items())))
     return Ontology(categories, predicates, modules, lexicons)
+
+
+def category_label(category: str) -> str:
+    """The Neo4j label of a node category ("gene" -> "Gene"); unknown categories pass through."""
+    cat = load_ontology().categories.get(category)
+    return cat.label if cat else (category or "Entity")
+
+
+def predicate_label(predicate: str) -> str:
+    """The relationship type of a predicate ("member_of" -> "MEMBER_OF")."""
+    pred = load_ontology().predicates.get(predicate)
+    return pred.label if pred else str(predicate).upper()

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh
 python3 -m pip install -q -e ".[dev]"
-python3 -c "from kg.neo4j_local import build; build()"  # fetch Neo4j jars once, with a clear log
+python3 -c "from kg.store.neo4j_server import build; build()"  # fetch Neo4j jars once, with a clear log
 exec python3 -m pytest "$@"

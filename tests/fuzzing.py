@@ -26,6 +26,7 @@ from tests.helpers import SHARED
 
 # -- mutations --------------------------------------------------------------------------------------
 
+CHECKOUT = Path(__file__).resolve().parents[1]  # this checkout (the bench's baseline: the old tree)
 Mutation = Callable[[random.Random, bytes], bytes]
 HUGE = (131_073, 300_000)  # just over csv's default field limit (128 KiB), and well over it
 
@@ -302,6 +303,64 @@ def _curated(data: bytes, label: str, scratch: Path):
     return read_facts(_file(scratch, label, data), _resolver())
 
 
+def _trrust(data: bytes, label: str, scratch: Path):
+    from ingest.trrust import read_trrust
+
+    return read_trrust(data, _resolver(), name=label)
+
+
+def _np_mt_rnm(data: bytes, label: str, scratch: Path):
+    from ingest.np_mt_rnm import read_np_mt_rnm
+
+    return read_np_mt_rnm(data, _resolver(), name=label)
+
+
+def _np_mt_rnm_labels(data: bytes, label: str, scratch: Path):
+    """The real network read through a damaged label table (the reader's second input)."""
+    from ingest.np_mt_rnm import read_np_mt_rnm
+
+    network = SHARED / "networks" / "np_mt_rnm" / "network.json"
+    return read_np_mt_rnm(network, _resolver(), labels=_file(scratch, label, data))
+
+
+@lru_cache(maxsize=1)
+def _known_ids() -> frozenset[str]:
+    return frozenset(_concepts())
+
+
+def _concepts(terms: Path | None = None, vocabulary: Path | None = None) -> dict:
+    from ingest.grounding import read_terms, read_vocabulary
+
+    concepts = read_terms(terms or _datapack("ontologies", "terms.tsv"))
+    concepts.update(read_vocabulary(vocabulary) if vocabulary else read_vocabulary())
+    return concepts
+
+
+def _grounding_terms(data: bytes, label: str, scratch: Path):
+    """A damaged ontology extract, read and walked into the concept hierarchy (a SourceLoad)."""
+    from ingest.grounding import Grounder, hierarchy
+
+    return hierarchy(Grounder(_concepts(terms=_file(scratch, label, data)), {}), _resolver())
+
+
+def _grounding_vocabulary(data: bytes, label: str, scratch: Path):
+    from ingest.grounding import Grounder, hierarchy
+
+    return hierarchy(Grounder(_concepts(vocabulary=_file(scratch, label, data)), {}), _resolver())
+
+
+def _grounding_map(data: bytes, label: str, scratch: Path):
+    """A damaged curator's map: read whole (a dict) or refused with GroundingError, an IngestError."""
+    from ingest.grounding import read_mapping
+
+    return read_mapping(_file(scratch, label, data), set(_known_ids()))
+
+
+def _datapack(*parts: str) -> Path:
+    """A file of this checkout's data pack (the grounding tables are project data, not in ../shared/data)."""
+    return CHECKOUT.joinpath("kg", "datapack", *parts)
+
+
 @lru_cache(maxsize=1)
 def targets() -> dict[str, list[Seed]]:
     """Reader name -> seeds: small real files, or slices of big ones (a case must stay fast)."""
@@ -346,6 +405,19 @@ def targets() -> dict[str, list[Seed]]:
            for wp in ("WP1425", "WP129", "WP3874")],
         "kgml": [Seed("toy_kgml.xml", KGML, _kgml, "xml")],
         "curated": [Seed("mechanism_facts.tsv", _lines(d / "curated" / "mechanism_facts.tsv", 40), _curated)],
+        "trrust": [Seed("trrust_rawdata.human.tsv", _lines(d / "networks" / "trrust_rawdata.human.tsv", 60), _trrust),
+                   Seed("trrust_rawdata.human.tsv", _lines(d / "networks" / "trrust_rawdata.human.tsv", 60, 5000),
+                        _trrust)],
+        "np_mt_rnm": [Seed("network.json", (d / "networks" / "np_mt_rnm" / "network.json").read_bytes(), _np_mt_rnm,
+                           "json")]
+        + [Seed("np_mt_rnm_labels.tsv", p.read_bytes(), _np_mt_rnm_labels)
+           for p in [_datapack("networks", "np_mt_rnm_labels.tsv")] if p.is_file()],
+        # project tables only: absent from the bench's baseline tree, which predates them
+        **({"grounding": [Seed("grounding.tsv", _datapack("curated", "grounding.tsv").read_bytes(), _grounding_map),
+                          Seed("terms.tsv", _datapack("ontologies", "terms.tsv").read_bytes(), _grounding_terms),
+                          Seed("vocabulary.yaml", (CHECKOUT / "ontology" / "vocabulary.yaml").read_bytes(),
+                               _grounding_vocabulary)]}
+           if _datapack("ontologies", "terms.tsv").is_file() else {}),
     }
 
 
@@ -410,12 +482,16 @@ def _messages(result: Any) -> tuple[list[str], bool]:
     """(rejection messages, counts reconcile) of any reader's result."""
     from ingest.pubmed import ParseProblems
     from ingest.pubtator import PubTatorParse
-    from ingest.records import SourceLoad
 
-    if isinstance(result, SourceLoad):
-        return [str(r) for r in result.report.rejected], result.report.reconciles()
+    # A SourceLoad, recognised by its report rather than its class: the class has moved between
+    # modules over time, and the bench's baseline tree has its own.
+    report = getattr(result, "report", None)
+    if callable(getattr(report, "reconciles", None)) and isinstance(getattr(report, "rejected", None), list):
+        return [str(r) for r in report.rejected], report.reconciles()
     if isinstance(result, PubTatorParse):
         return result.messages, result.skipped == len(result.messages)
+    if isinstance(result, dict):  # a strict table reader (the grounding map): read whole, or it raised
+        return [], True
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], ParseProblems):
         p = result[1]
         return p.messages, p.skipped == len(p.messages)

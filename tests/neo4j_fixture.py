@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from kg import neo4j_local
+from kg.store import neo4j_server as server
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +42,9 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     password = old_password or secrets.token_urlsafe(18)
     os.environ["NEO4J_PASSWORD"] = password
 
-    was_running = neo4j_local.status(home, bolt_port=port)["running"]
+    was_running = server.status(home, bolt_port=port)["running"]
     try:
-        info = neo4j_local.start(home, bolt_port=port, password=password)
+        info = server.start(home, bolt_port=port, password=password)
     except Exception as exc:  # noqa: BLE001 - any failure must fail the tests, not skip
         if old_password is None:
             os.environ.pop("NEO4J_PASSWORD", None)
@@ -53,14 +53,14 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     try:
         yield {
             "uri": info["uri"],
-            "user": neo4j_local.USER,
+            "user": server.USER,
             "password": password,
             "database": "neo4j",
             "home": info["home"],
         }
     finally:
         if not was_running:
-            neo4j_local.stop(home)
+            server.stop(home)
         if old_password is None:
             os.environ.pop("NEO4J_PASSWORD", None)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.settings import Settings
+from kg.store.settings import Settings
 
 STORES = ["embedded", "neo4j"]
 
@@ -39,8 +39,8 @@ def any_store(request, tmp_path):
 @pytest.fixture(scope="module", params=STORES)
 def built_store(request, tmp_path_factory):
     """A store of each kind holding the default (shipped) build; module-scoped, read-only use."""
-    from kg.build import collect
-    from kg.load import load
+    from kg.pipeline.build import collect
+    from kg.pipeline.load import load
 
     store = make_store(request.param, tmp_path_factory.mktemp(f"built-{request.param}"), request)
     load(store, collect())

@@ -16,8 +16,6 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "kg" / "datapack" / "ontologies" / "terms.tsv"
 CXG = {"CL": "cxg_CL-ontology-*.json.zst", "UBERON": "cxg_UBERON-ontology-*.json.zst",

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ingest.nlp.model import doc_text
-from spacy.tokens import Doc
 
 _PAREN = re.compile(r"\(([^()\s][^()]{0,18})\)")
 #: "(rapidly expanding clones; RECs)": the long form inside the bracket, before the semicolon

@@ -1,4 +1,4 @@
-"""Negation and hedging: flag relations ``negated`` and/or ``hedged`` (kg/belief.py reads them).
+"""Negation and hedging: flag relations ``negated`` and/or ``hedged`` (kg/records/belief.py reads them).
 
 Negation cues count when they stand between the two entities or just before the trigger
 ("did not increase", "had no effect on"); hedge cues ("may", "suggest") anywhere in the sentence.
@@ -14,10 +14,9 @@ import re
 from functools import lru_cache
 
 from spacy.language import Language
-
-from ingest.nlp.model import doc_text
 from spacy.tokens import Doc
 
+from ingest.nlp.model import doc_text
 from ontology import load_ontology
 
 _WORD = re.compile(r"[^\W_]+|n't", re.UNICODE)

@@ -7,34 +7,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.hgnc import GREEK, HGNCResolver, default_resolver
-from ingest.records import slug
+from ingest.hgnc import HGNCResolver, default_resolver
+from ingest.symbols import GREEK_WORD, canonical
+from kg.records.sources import slug
 from ontology import Ontology, load_ontology
 
 #: HGNC locus groups the dictionary covers (pseudogene aliases are mostly noise in prose).
 LOCUS_GROUPS = ("protein-coding gene", "non-coding RNA")
 _SEPARATORS = re.compile(r"[\s\-_]")
-_GREEK_WORD = re.compile(r"(?<=[A-Za-z0-9])-?(alpha|beta|gamma|delta|kappa)(?![a-z])", re.I)
-_GREEK_LETTER = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "kappa": "K"}
-
-
-def canonical(text: str) -> str:
-    """Case-preserving key: Greek letters to Latin capitals, separators dropped.
-
-    >>> canonical("TGF-β1"), canonical("IL-1beta"), canonical("Nkx2.5")
-    ('TGFB1', 'IL1B', 'Nkx2.5')
-    """
-    t = unicodedata.normalize("NFKC", text)
-    t = "".join(GREEK.get(c, c) for c in t)
-    t = _GREEK_WORD.sub(lambda m: _GREEK_LETTER[m.group(1).lower()], t)
-    return _SEPARATORS.sub("", t)
-
-
 @dataclass(eq=False)  # hashed by identity: cached per process
 class GeneDictionary:
     """Symbol -> HGNC id, in the resolver's order (:mod:`ingest.hgnc`).
@@ -78,7 +62,7 @@ class GeneDictionary:
         if hit:
             return hit, "approved"
         # plain ASCII symbols ("Mmp3") are their own key: skip the Unicode folding
-        key = text if text.isascii() and text.isalnum() and not _GREEK_WORD.search(text) else canonical(text)
+        key = text if text.isascii() and text.isalnum() and not GREEK_WORD.search(text) else canonical(text)
         for hit, tier in ((self.folded.get(key), "approved"), (self.other.get(text), "alias"),
                           (self.learned.get(text), "learned"), (self.other_folded.get(key), "alias"),
                           (self.rodent.get(text), "rodent")):
@@ -210,15 +194,16 @@ def rodent_symbols(resolver: HGNCResolver) -> dict[str, str]:
     (``kg/datapack/orthologs/rodent_symbols.tsv.gz``, built by ``tools/make_rodent_orthologs.py``
     from HGNC, MGI and RGD). Only symbols case folding cannot find ("Trp53" -> TP53)."""
     import csv
-    import gzip
+    import io
 
+    from ingest.errors import open_gzip
     from kg.datapack import datapack_path
 
     try:
         path = datapack_path("orthologs", "rodent_symbols.tsv.gz")
     except FileNotFoundError:
         return {}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
+    with io.TextIOWrapper(open_gzip(path.open("rb"), path.name), encoding="utf-8") as fh:
         return {r["rodent_symbol"]: r["hgnc_id"] for r in csv.DictReader(fh, delimiter="\t")
                 if r["hgnc_id"] in resolver.genes}
 

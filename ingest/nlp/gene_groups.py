@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.hgnc import HGNCResolver, default_resolver
-from ingest.records import slug
+from kg.records.sources import slug
 from ontology import load_ontology
 
 

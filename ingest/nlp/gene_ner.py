@@ -20,12 +20,11 @@ import re
 from functools import lru_cache
 
 from spacy.language import Language
-
-from ingest.nlp.model import doc_text
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ingest.nlp.dictionaries import GeneDictionary, gene_dictionary
+from ingest.nlp.model import doc_text
 
 _NOT_CHUNK = r"\s()\[\],;:{}\"“”"
 # a chunk worth looking up has a capital or a digit (symbols do; plain words don't) and a letter

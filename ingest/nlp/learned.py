@@ -8,7 +8,7 @@ forms map to ``MESH:<id>`` as BioRED gives it. The Train file is
 ``../shared/data/corpora/BioRED/Train.PubTator`` beside the project (``KG_BIORED_TRAIN``
 overrides; a missing file gives empty dictionaries, so the extractor still runs without it).
 
->>> from ingest.eval_biored import BioredDoc
+>>> from ingest.biored import BioredDoc
 >>> doc = BioredDoc("1", "Mmp3 rose. Mmp3 and aspirin. Mmp3 fell.",
 ...                 [(0, 4, "Mmp3", "GeneOrGeneProduct", "17392"), (11, 15, "Mmp3", "GeneOrGeneProduct", "17392"),
 ...                  (20, 27, "aspirin", "ChemicalEntity", "D001241")])
@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from ingest.locations import shared_data_dir
 from ingest.nlp.tokenizer import TOKEN
 
 MIN_PRECISION = 0.5
@@ -35,7 +36,7 @@ def train_path() -> Path:
     env = os.environ.get("KG_BIORED_TRAIN")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "data" / "corpora" / "BioRED" / "Train.PubTator"
+    return shared_data_dir() / "corpora" / "BioRED" / "Train.PubTator"
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -80,7 +81,7 @@ def keep(annotated: int, occurs: int, min_precision: float = MIN_PRECISION) -> b
 
 @lru_cache(maxsize=1)
 def train_docs() -> tuple:
-    from ingest.eval_biored import read_pubtator
+    from ingest.biored import read_pubtator
 
     p = train_path()
     return tuple(read_pubtator(p)) if p.exists() else ()

@@ -27,8 +27,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.nlp.dictionaries import Term, lexicon_terms
-from ingest.nlp.model import doc_text
 from ingest.nlp.learned import learned_chemicals
+from ingest.nlp.model import doc_text
 
 
 @Language.factory("lexicon_ner", default_config={"chemicals": True})
@@ -109,7 +109,7 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     [('Myricetin', 'chemical', 'KG:myricetin'), ('ultra-purified alginate', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate')]
     """
     from ingest.nlp.model import doc_text
-    from ingest.records import slug
+    from kg.records.sources import slug
 
     text = doc_text(doc)
     taken = [(t.start_char, t.end_char) for t in terms]

@@ -548,7 +548,7 @@ _LOSS_BEFORE = frozenset({"knockdown", "silencing", "silence", "anti", "deletion
                           "downregulation", "antagonist", "antagonists", "neutralization"})
 _LOSS_AFTER = frozenset({"knockdown", "silencing", "deletion", "depletion", "deficiency", "deficient", "inhibitor",
                          "inhibitors", "knockout", "siRNA", "shRNA", "null", "antagonist", "blockade", "ablation",
-                         "inhibition", "silencing", "deletion"})
+                         "inhibition"})
 
 
 def _perturbed(doc: Doc, ent: Span, sent: Span) -> bool:

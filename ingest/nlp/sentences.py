@@ -18,14 +18,14 @@ import re
 import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ingest.nlp.model import doc_text
-from spacy.tokens import Doc
 
 ABBREVIATIONS = frozenset({
     "al", "fig", "figs", "vs", "e.g", "i.e", "cf", "approx", "ca", "dr", "no", "nos", "eq", "ref",
     "refs", "st", "vol", "resp", "sp", "spp", "mr", "mrs", "ms", "prof", "inc", "ltd", "co", "viz",
-    "etc", "ed", "eds", "suppl", "tab", "n.s", "var", "subsp", "approx", "wt",
+    "etc", "ed", "eds", "suppl", "tab", "n.s", "var", "subsp", "wt",
 })
 OPENERS = frozenset("([\"'“‘")
 _BREAK = re.compile(r"[.!?](?=\s)|\n")

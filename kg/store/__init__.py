@@ -1,8 +1,8 @@
 """Stores: one protocol, two implementations (embedded networkx file, Neo4j)."""
 from __future__ import annotations
 
-from kg.settings import Settings
 from kg.store.base import Store, StoreError
+from kg.store.settings import Settings
 
 
 def open_store(settings: Settings) -> Store:

@@ -8,11 +8,17 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Iterator, Protocol, Sequence
 
-from kg.model import Edge, Evidence, Node, Provenance
+from kg.records.model import Edge, Evidence, Node, Provenance
 
 
 class StoreError(RuntimeError):
-    """A store cannot be reached or refused an operation; the message says what to do."""
+    """A store cannot be reached or refused an operation; the message says what to do.
+
+    ``unreachable`` is true when the store itself went away (not a problem of the request)."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 class Store(Protocol):
@@ -64,6 +70,12 @@ class Store(Protocol):
 
     def stats(self) -> dict[str, Any]: ...
 
+    def read_cypher(self, query: str, params: dict[str, Any] | None = None, *, timeout_s: float = 10.0,
+                    row_limit: int = 1000) -> dict[str, Any]:
+        """Run one read-only statement (checked by :func:`kg.store.cypher_guard.check` first) with a
+        timeout and a row limit: ``{"columns", "rows", "truncated", "nodes", "relationships", "engine"}``.
+        Refusals and engine errors are :class:`StoreError`."""
+
     def close(self) -> None: ...
 
 
@@ -114,3 +126,15 @@ def merge_node_row(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str,
     merged["synonyms"] = sorted(set(old.get("synonyms", [])) | set(new.get("synonyms", [])))
     merged["xrefs"] = sorted(set(old.get("xrefs", [])) | set(new.get("xrefs", [])))
     return merged
+
+
+def guarded(query: str) -> None:
+    """Refuse anything but one read-only statement at the store boundary too (the console checks
+    first and explains; this keeps a direct caller of ``read_cypher`` inside the same fence)."""
+    from kg.store import cypher_guard  # noqa: PLC0415 - the tokenizer is only needed by consoles
+
+    try:
+        cypher_guard.check(query)
+    except cypher_guard.GuardError as exc:
+        raise StoreError(str(exc)) from None
+

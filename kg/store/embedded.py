@@ -3,7 +3,7 @@
 No server. Writes go to memory and are saved atomically (temp file + rename) on ``flush``.
 
 >>> import tempfile, pathlib
->>> from kg.model import Node, Edge
+>>> from kg.records.model import Node, Edge
 >>> s = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "g.json.gz")
 >>> s.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B")], [Edge("HGNC:1", "activates", "HGNC:2", 1)], [])
 >>> s.stats()["edges"]
@@ -22,8 +22,8 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import networkx as nx
 
-from kg.model import Edge, Evidence, Node, Provenance
-from kg.store.base import merge_node_row, search_rank, sort_rows, umask_mode
+from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.store.base import guarded, merge_node_row, search_rank, sort_rows, umask_mode
 
 FORMAT_VERSION = 1
 
@@ -245,6 +245,14 @@ class EmbeddedStore:
         for k in sorted(self._evidence):
             for vk in sorted(self._evidence[k]):
                 yield dict(self._evidence[k][vk])
+
+    def read_cypher(self, query: str, params: dict[str, Any] | None = None, *, timeout_s: float = 10.0,
+                    row_limit: int = 1000) -> dict[str, Any]:
+        """A labelled subset of Cypher over a read-only view (see :mod:`kg.store.embedded_cypher`)."""
+        from kg.store import embedded_cypher  # noqa: PLC0415 - grand-cypher loads only for the console
+
+        guarded(query)
+        return embedded_cypher.run(self, query, dict(params or {}), timeout_s, row_limit)
 
     def provenance(self) -> list[dict[str, Any]]:
         return sorted((dict(p) for p in self._prov), key=lambda p: (p["source"], p["version"]))

@@ -19,16 +19,16 @@ index seeks) and updated; the others are ``CREATE``d (no ``MERGE`` walking the r
 hub nodes), and a new edge's ``n_evidence`` is its evidence in the call (an evidence key hashes
 its edge key, so a new edge has no stored evidence); evidence of a new edge is ``CREATE``d too.
 
-Example (needs a running server; see ``kg neo4j start``)::
+Example (needs a running server, see ``kg neo4j start``; tests/kg/store runs the same against one)::
 
-    >>> store = Neo4jStore.from_settings(Settings.from_env())        # doctest: +SKIP
-    >>> store.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B")],
-    ...              [Edge("HGNC:1", "activates", "HGNC:2", 1)], [])  # doctest: +SKIP
-    >>> store.stats()["edges"]                                        # doctest: +SKIP
-    1
+    store = Neo4jStore.from_settings(Settings.from_env())
+    store.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B")],
+                 [Edge("HGNC:1", "activates", "HGNC:2", 1)], [])
+    store.stats()["edges"]   # 1
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -42,22 +42,28 @@ from neo4j.graph import Node as GraphNode
 from neo4j.graph import Path as GraphPath
 from neo4j.graph import Relationship as GraphRelationship
 
-from kg.model import Edge, Evidence, Node, Provenance
-from kg.settings import Settings
-from kg.store.base import StoreError, merge_node_row, search_rank, sort_rows
+from kg.records.model import (
+    EDGE_COLUMNS,
+    EVIDENCE_COLUMNS,
+    NODE_COLUMNS,
+    PROVENANCE_COLUMNS,
+    Edge,
+    Evidence,
+    Node,
+    Provenance,
+)
+from kg.store.base import StoreError, guarded, merge_node_row, search_rank, sort_rows
+from kg.store.settings import Settings
 from ontology import Ontology, load_ontology
 
 JSON_PREFIX = "json:"
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-NODE_ORDER = ("id", "category", "name", "synonyms", "xrefs", "source")
-EDGE_ORDER = ("key", "subject", "predicate", "object", "sign", "belief", "n_evidence", "n_papers",
-              "contested", "sources", "species", "designs")
-EVIDENCE_ORDER = ("key", "edge_key", "source", "citation", "text", "offsets", "extractor", "context",
-                  "flags", "sign", "year")
-PROVENANCE_ORDER = ("source", "version", "licence", "retrieved_at", "url", "counts", "params")
+NODE_ORDER, EDGE_ORDER, EVIDENCE_ORDER, PROVENANCE_ORDER = NODE_COLUMNS, EDGE_COLUMNS, EVIDENCE_COLUMNS, PROVENANCE_COLUMNS
 
 _INT64 = (-(2 ** 63), 2 ** 63 - 1)
+#: Keys per transaction when deleting stale records.
+DELETE_BATCH = 5000
 
 
 # --------------------------------------------------------------------------- value codec
@@ -357,17 +363,17 @@ class Neo4jStore:
         old_edges: set[str] = set()
         for t, keys in sorted(by_type_keys.items()):
             # the key between other ends is not this edge: CREATE it and let the constraint refuse
-            for r in tx.run(f"UNWIND $keys AS k MATCH (s)-[x:`{t}` {{key: k}}]->(o) RETURN k, s.id AS s, o.id AS o",
-                            keys=sorted(keys)):
-                row = edge_rows[r["k"]]
-                if (r["s"], r["o"]) == (row["subject"], row["object"]):
-                    old_edges.add(r["k"])
+            for rec in tx.run(f"UNWIND $keys AS k MATCH (s)-[x:`{t}` {{key: k}}]->(o) RETURN k, s.id AS s, o.id AS o",
+                              keys=sorted(keys)):
+                if (rec["s"], rec["o"]) == (edge_rows[rec["k"]]["subject"], edge_rows[rec["k"]]["object"]):
+                    old_edges.add(rec["k"])
 
         # 4. evidence before edges, so an existing edge can count its evidence. An evidence key
         #    hashes its edge key and edges are never deleted alone, so evidence of a new edge is new
         #    too, and that edge's count is its evidence in this call.
         if ev_rows:
-            fresh, merged = [], []
+            fresh: list[dict[str, Any]] = []
+            merged: list[dict[str, Any]] = []
             for k, v in sorted(ev_rows.items()):
                 row = {"key": k, "props": encode_row(v, nullable=("offsets", "year"), json_fields=("context",))}
                 (fresh if v["edge_key"] in edge_rows and v["edge_key"] not in old_edges else merged).append(row)
@@ -439,6 +445,9 @@ class Neo4jStore:
         stays, so a rebuild's clear killed half-way still says the graph is incomplete.
         """
         with _driver_errors("clearing the store"), self.driver.session(database=self.database) as session:
+            # relationships first, in batches: a hub's DETACH DELETE would hold all its relationships
+            # in one transaction (a GO term with 100k memberships exceeded the transaction memory pool)
+            session.run("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
             session.run("MATCH (n) WHERE NOT n:Provenance CALL { WITH n DETACH DELETE n } "
                         "IN TRANSACTIONS OF 10000 ROWS").consume()
             session.run("MATCH (p:Provenance) WHERE NOT ($keep AND p.source = '_build') DELETE p",
@@ -448,18 +457,15 @@ class Neo4jStore:
                node_ids: Iterable[str] = ()) -> None:
         """Remove edges (with their evidence), single evidence rows, and nodes (with their edges)."""
         edge_keys, evidence_keys, node_ids = list(edge_keys), list(evidence_keys), list(node_ids)
-
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            if edge_keys:
-                tx.run("UNWIND $keys AS k MATCH ()-[x {key: k}]->() DELETE x", keys=edge_keys).consume()
-                tx.run("UNWIND $keys AS k MATCH (v:Evidence {edge_key: k}) DELETE v", keys=edge_keys).consume()
-            if evidence_keys:
-                tx.run("UNWIND $keys AS k MATCH (v:Evidence {key: k}) DELETE v", keys=evidence_keys).consume()
-            if node_ids:
-                tx.run("UNWIND $ids AS i MATCH (n:Entity {id: i}) OPTIONAL MATCH (n)-[x]-() "
-                       "WITH n, collect(x.key) AS ks DETACH DELETE n "
-                       "WITH ks UNWIND ks AS k MATCH (v:Evidence {edge_key: k}) DELETE v", ids=node_ids).consume()
-        self._write(work, "deleting stale records")
+        # In batches, each its own transaction (a rebuild's prune can be large; the build marker
+        # says "building" meanwhile, so a half-done prune is never taken for a complete graph).
+        for i in range(0, len(edge_keys), DELETE_BATCH):
+            self._write(functools.partial(_delete_edges, keys=edge_keys[i:i + DELETE_BATCH]), "deleting stale edges")
+        for i in range(0, len(evidence_keys), DELETE_BATCH):
+            self._write(functools.partial(_delete_evidence, keys=evidence_keys[i:i + DELETE_BATCH]),
+                        "deleting stale evidence")
+        for i in range(0, len(node_ids), DELETE_BATCH):
+            self._write(functools.partial(_delete_nodes, ids=node_ids[i:i + DELETE_BATCH]), "deleting stale nodes")
 
     def flush(self) -> None:
         """Nothing to do: every upsert is committed when it returns."""
@@ -550,7 +556,7 @@ class Neo4jStore:
         return {"nodes": sum(by_cat.values()), "edges": sum(by_pred.values()), "evidence": n_ev,
                 "by_category": dict(sorted(by_cat.items())), "by_predicate": dict(sorted(by_pred.items()))}
 
-    # -- the app's Cypher console ----------------------------------------------------
+    # -- read-only Cypher (the console's engine; the console itself is kg.query.cypher) -------
     def read_cypher(self, query: str, params: dict[str, Any] | None = None, *, timeout_s: float = 10.0,
                     row_limit: int = 1000) -> dict[str, Any]:
         """Run user Cypher in a READ transaction with a timeout; writes are refused by Neo4j itself.
@@ -559,9 +565,18 @@ class Neo4jStore:
         column order (at most ``row_limit``), graph values become dicts, and every node and
         relationship met in the rows is listed once for drawing.
 
-        >>> store.read_cypher("MATCH (g:Gene {name: $n}) RETURN g.id", {"n": "MMP3"})  # doctest: +SKIP
-        {'columns': ['g.id'], 'rows': [['HGNC:7173']], 'truncated': False, 'nodes': [], 'relationships': []}
+        Example (on a running server)::
+
+            store.read_cypher("MATCH (g:Gene {name: $n}) RETURN g.id", {"n": "MMP3"})
+            # {'columns': ['g.id'], 'rows': [['HGNC:7173']], 'truncated': False, 'engine': 'neo4j', ...}
         """
+        guarded(query)
+        return self._run_read(query, params, timeout_s=timeout_s, row_limit=row_limit)
+
+    def _run_read(self, query: str, params: dict[str, Any] | None = None, *, timeout_s: float = 10.0,
+                  row_limit: int = 1000) -> dict[str, Any]:
+        """:meth:`read_cypher` below the gate: the server's READ access mode is the second fence
+        (tests show it refuses writes on its own)."""
         graph: dict[str, dict[str, dict[str, Any]]] = {"nodes": {}, "relationships": {}}
 
         @neo4j.unit_of_work(timeout=timeout_s)
@@ -591,13 +606,28 @@ class Neo4jStore:
                                  f"narrow the MATCH") from None
             raise StoreError(f"Cypher error: {exc.message or exc}") from None
         except ServiceUnavailable as exc:
-            err = StoreError(f"Neo4j went away while running the query: {_START_HINT} ({exc})")
-            err.unreachable = True  # type: ignore[attr-defined] - the console shows this one as a connection error
-            raise err from None
+            # the console shows this one as a connection error, not as a problem of the query
+            raise StoreError(f"Neo4j went away while running the query: {_START_HINT} ({exc})",
+                             unreachable=True) from None
         except (Neo4jError, DriverError) as exc:
             raise StoreError(f"Neo4j could not run the query: {getattr(exc, 'message', None) or exc}") from None
-        return {"columns": columns, "rows": rows, "truncated": truncated,
+        return {"columns": columns, "rows": rows, "truncated": truncated, "engine": "neo4j",
                 "nodes": list(graph["nodes"].values()), "relationships": list(graph["relationships"].values())}
+
+
+def _delete_edges(tx: neo4j.ManagedTransaction, keys: list[str]) -> None:
+    tx.run("UNWIND $keys AS k MATCH ()-[x {key: k}]->() DELETE x", keys=keys).consume()
+    tx.run("UNWIND $keys AS k MATCH (v:Evidence {edge_key: k}) DELETE v", keys=keys).consume()
+
+
+def _delete_evidence(tx: neo4j.ManagedTransaction, keys: list[str]) -> None:
+    tx.run("UNWIND $keys AS k MATCH (v:Evidence {key: k}) DELETE v", keys=keys).consume()
+
+
+def _delete_nodes(tx: neo4j.ManagedTransaction, ids: list[str]) -> None:
+    tx.run("UNWIND $ids AS i MATCH (n:Entity {id: i}) OPTIONAL MATCH (n)-[x]-() "
+           "WITH n, collect(x.key) AS ks DETACH DELETE n "
+           "WITH ks UNWIND ks AS k MATCH (v:Evidence {edge_key: k}) DELETE v", ids=ids).consume()
 
 
 def _checked_name(name: str) -> str:
@@ -610,11 +640,12 @@ def _checked_name(name: str) -> str:
 def _plain(v: Any, graph: dict[str, dict[str, dict[str, Any]]]) -> Any:
     """A JSON-ready value; nodes and relationships are also collected into ``graph``."""
     if isinstance(v, GraphNode):
-        row = {"id": v.element_id, "labels": sorted(v.labels), "properties": decode_row(dict(v), NODE_ORDER)}
-        graph["nodes"].setdefault(v.element_id, row)
-        return row
+        node: dict[str, Any] = {"id": v.element_id, "labels": sorted(v.labels),
+                                "properties": decode_row(dict(v), NODE_ORDER)}
+        graph["nodes"].setdefault(v.element_id, node)
+        return node
     if isinstance(v, GraphRelationship):
-        row = {"id": v.element_id, "type": v.type,
+        row: dict[str, Any] = {"id": v.element_id, "type": v.type,
                "start": v.start_node.element_id if v.start_node is not None else None,
                "end": v.end_node.element_id if v.end_node is not None else None,
                "properties": decode_row(dict(v), EDGE_ORDER)}

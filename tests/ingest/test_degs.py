@@ -106,7 +106,7 @@ def test_kg_ingest_genes_command(tmp_path):
 
     from typer.testing import CliRunner
 
-    from kg.cli import app
+    from kg.surfaces.cli import app
 
     p = tmp_path / "deg.csv"
     p.write_bytes(CSV)

@@ -179,7 +179,7 @@ def _runner():
 
 
 def test_kg_ingest_genes_with_a_truncated_gz_prints_one_error_line(tmp_path):
-    from kg.cli import app
+    from kg.surfaces.cli import app
 
     p = tmp_path / "deg.csv.gz"
     p.write_bytes(gzip.compress(b"gene,log2fc\nMMP3,1\n" * 50)[:-20])
@@ -188,3 +188,69 @@ def test_kg_ingest_genes_with_a_truncated_gz_prints_one_error_line(tmp_path):
     assert res.exit_code == 1 and not isinstance(res.exception, (EOFError, zlib.error))
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert lines == ["error: deg.csv.gz: not a readable file: compressed data ends early (truncated .gz?)"]
+
+
+# -- .gz: a decompression cap against gzip bombs ----------------------------------------------------
+
+BOMB_LIMIT = 1 << 20  # lowered from 2 GiB so the test's bomb stays small: 4 MiB inflating from ~10 KB
+
+
+def _bomb(head: bytes, line: bytes, size: int = 4 << 20) -> bytes:
+    g = gzip.compress(head + line * (size // len(line)), mtime=0)
+    assert len(g) < 50_000  # highly compressible: the point of a bomb
+    return g
+
+
+@pytest.fixture
+def low_cap(monkeypatch):
+    monkeypatch.setenv("KG_MAX_DECOMPRESSED_BYTES", str(BOMB_LIMIT))
+    return f"decompresses to more than {BOMB_LIMIT:,} bytes"
+
+
+def test_gz_bombs_are_refused_naming_the_file_by_every_gz_reader(tmp_path, low_cap):
+    from ingest.curated import FACT_COLUMNS, read_facts
+    from ingest.hgnc import HGNCResolver
+    from ingest.pubmed import parse_pubmed_files
+    from ingest.trrust import read_trrust
+
+    with pytest.raises(IngestError) as info:  # bytes, through gmt.source_bytes (degs, gmt, signed tables …)
+        read_genes(_bomb(b"gene,log2fc\n", b"MMP3,1\n"), default_resolver(), "x", name="deg.csv.gz")
+    assert str(info.value).startswith(f"deg.csv.gz: {low_cap}") and "\n" not in str(info.value)
+    p = tmp_path / "trrust.tsv.gz"
+    p.write_bytes(_bomb(b"", b"SOX9\tACAN\tActivation\t1\n"))
+    with pytest.raises(IngestError, match=rf"^trrust\.tsv\.gz: {low_cap}, refused as a possible gzip bomb"):
+        read_trrust(p, default_resolver())
+    p = tmp_path / "facts.tsv.gz"
+    p.write_bytes(_bomb("\t".join(FACT_COLUMNS).encode() + b"\n", b"x\t" * (len(FACT_COLUMNS) - 1) + b"x\n"))
+    with pytest.raises(IngestError, match=rf"^facts\.tsv\.gz: {low_cap}"):
+        read_facts(p, default_resolver())
+    p = tmp_path / "hgnc_complete_set.txt.gz"
+    p.write_bytes(_bomb(b"hgnc_id\tsymbol\n", b"HGNC:1\tA1BG\n"))
+    with pytest.raises(IngestError, match=rf"^hgnc_complete_set\.txt\.gz: {low_cap}"):
+        HGNCResolver.from_file(p)
+    p = tmp_path / "medline.xml.gz"  # streamed: the file is skipped with the reason, as a truncated .gz is
+    p.write_bytes(_bomb(b"<PubmedArticleSet>", b"<PubmedArticle></PubmedArticle>\n"))
+    arts, problems = parse_pubmed_files([p])
+    assert arts == [] and problems.skipped == 1
+    msg = problems.messages[0]
+    assert msg.startswith(f"medline.xml.gz: {low_cap}") and msg.endswith("rest of file skipped")
+
+
+def test_gz_under_the_cap_reads_and_the_cap_is_one_named_setting(tmp_path, monkeypatch):
+    from ingest import errors
+    from ingest.trrust import read_trrust
+
+    data = _bomb(b"", b"SOX9\tACAN\tActivation\t1\n", size=200_000)
+    assert errors.max_decompressed_bytes() == errors.MAX_DECOMPRESSED_BYTES == 2 * 1024 ** 3
+    assert errors.gunzip(data, "t.gz") == gzip.decompress(data)
+    with pytest.raises(IngestError, match=r"^t\.gz: not a readable file: compressed data ends early"):
+        errors.gunzip(data[:-9], "t.gz")  # a truncated stream keeps its message through the capped reader
+    assert read_trrust(data, default_resolver(), name="t.tsv.gz").report.loaded > 0
+    monkeypatch.setattr(errors, "MAX_DECOMPRESSED_BYTES", 100_000)  # the constant, when the env var is unset
+    with pytest.raises(IngestError, match=r"^t\.tsv\.gz: decompresses to more than 100,000 bytes"):
+        read_trrust(data, default_resolver(), name="t.tsv.gz")
+    monkeypatch.setenv("KG_MAX_DECOMPRESSED_BYTES", str(len(gzip.decompress(data))))  # exactly the size: read
+    assert read_trrust(data, default_resolver(), name="t.tsv.gz").report.loaded > 0
+    monkeypatch.setenv("KG_MAX_DECOMPRESSED_BYTES", "lots")
+    with pytest.raises(IngestError, match=r"^t\.gz: KG_MAX_DECOMPRESSED_BYTES: 'lots' is not a positive number"):
+        errors.gunzip(data, "t.gz")

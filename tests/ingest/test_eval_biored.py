@@ -5,7 +5,8 @@ import json
 
 from typer.testing import CliRunner
 
-from ingest.eval_biored import evaluate_ner, evaluate_relations, prf, read_pubtator
+from ingest.biored import read_pubtator
+from ingest.eval_biored import evaluate_ner, evaluate_relations, prf
 from tests.helpers import shared_data
 
 
@@ -71,8 +72,8 @@ def test_learned_dictionaries_come_from_train_only():
 
 
 def test_cli_writes_figures(tmp_path, monkeypatch):
-    import kg.commands.eval as ev
-    from kg.cli import app
+    import kg.surfaces.commands.eval as ev
+    from kg.surfaces.cli import app
 
     out = tmp_path / "eval_biored.json"
     monkeypatch.setattr(ev, "RESULTS", out)

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ingest.fetch import FetchError, Fetcher, OfflineError
+from ingest.fetch import Fetcher, FetchError, OfflineError
 from ingest.hgnc import default_resolver
 from ingest.reactome import read_reactome_hierarchy
 from ingest.wikipathways import read_gpml
@@ -20,6 +20,7 @@ class Replay:
     def __init__(self, routes):
         self.routes = {k: list(v) for k, v in routes.items()}
         self.hits: dict[str, int] = {}
+        self.retry_after = ""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,6 +29,8 @@ class Replay:
                 answers = outer.routes.get(self.path) or [(404, b"not found")]
                 status, body = answers.pop(0) if len(answers) > 1 else answers[0]
                 self.send_response(status)
+                if status in (429, 503) and outer.retry_after:
+                    self.send_header("Retry-After", outer.retry_after)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -63,7 +66,7 @@ def test_retry_after_503_then_200_returns_real_payload(tmp_path):
         got = f.wikipathways_gpml("WP306")
         assert srv.hits[path] == 3
     assert got.content == body and not got.from_cache
-    assert sleeps == [0.01, 0.02]  # exponential backoff
+    assert sleeps == [0.02]  # urllib3's exponential backoff: the first retry is immediate, then 0.01 * 2
     sl = read_gpml(got.content, default_resolver(), name="WP306.gpml")
     assert sl.provenance.version.startswith("WP306_r") and len(sl.edges) > 100
 
@@ -94,7 +97,8 @@ def test_still_503_after_every_retry_says_so(tmp_path):
         f, sleeps = fetcher(tmp_path, srv.base, retries=2)
         with pytest.raises(FetchError, match="HTTP 503 after 3 attempts"):
             f.reactome_relations()
-    assert len(sleeps) == 2 and not isinstance(FetchError("x"), OfflineError)
+        assert srv.hits["/download/current/ReactomePathwaysRelation.txt"] == 3
+    assert len(sleeps) == 1 and not isinstance(FetchError("x"), OfflineError)
 
 
 def test_offline_gives_a_clear_error(tmp_path):
@@ -103,9 +107,18 @@ def test_offline_gives_a_clear_error(tmp_path):
     port = s.getsockname()[1]
     s.close()  # nothing listens on this port now
     f, sleeps = fetcher(tmp_path, f"http://127.0.0.1:{port}", retries=1)
-    with pytest.raises(OfflineError, match="cannot reach 127.0.0.1:.*check the network"):
+    with pytest.raises(OfflineError, match="cannot reach 127.0.0.1:.*after 2 attempts.*check the network"):
         f.hgnc_complete_set()
-    assert len(sleeps) == 1
+    assert sleeps == []  # one immediate retry, then the clear error
+
+
+def test_retry_after_header_is_honoured(tmp_path):
+    path = "/download/current/ReactomePathwaysRelation.txt"
+    with Replay({path: [(429, b"slow down"), (200, b"R-HSA-1\tR-HSA-2\n")]}) as srv:
+        srv.retry_after = "3"
+        f, sleeps = fetcher(tmp_path, srv.base)
+        assert f.reactome_relations().content.startswith(b"R-HSA-1")
+    assert sleeps == [3.0]
 
 
 def test_rate_limit_spaces_requests_to_one_host(tmp_path):

@@ -15,7 +15,8 @@ from tests.helpers import shared_data
 
 SEED = 14  # fixed: CI runs the same cases every time; the bench varies it
 CASES = 400  # per reader; the whole file stays well under a minute on 2 shared cores
-READERS = ("gmt", "degs", "signed_tables", "pubtator", "pubmed", "reactome", "wikipathways", "kgml", "curated")
+READERS = ("gmt", "degs", "signed_tables", "pubtator", "pubmed", "reactome", "wikipathways", "kgml", "curated",
+           "trrust", "np_mt_rnm", "grounding")
 
 
 @pytest.fixture(scope="module")

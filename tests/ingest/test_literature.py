@@ -1,13 +1,19 @@
 """Documents -> verified, signed, cited evidence records."""
 from __future__ import annotations
 
-from ingest.literature import Document, _add_relation, LiteratureStats, records_from_articles, \
-    records_from_documents, verify_sentence
 from ingest.hgnc import default_resolver
+from ingest.literature import (
+    Document,
+    LiteratureStats,
+    _add_relation,
+    records_from_articles,
+    records_from_documents,
+    verify_sentence,
+)
 from ingest.nlp.model import Mention, Relation
 from ingest.pubmed import Article, parse_pubmed_files
-from ingest.records import SourceLoad, SourceReport
-from kg.model import Provenance
+from kg.records.model import Provenance
+from kg.records.sources import SourceLoad, SourceReport
 from tests.helpers import shared_data
 
 TEXT = ("Compression and TNF in the disc\n"

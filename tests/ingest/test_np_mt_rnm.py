@@ -9,8 +9,7 @@ import re
 import pytest
 
 from ingest.hgnc import default_resolver
-from ingest.np_mt_rnm import (CITATION, KNOWN_BLOBS, git_blob_sha1, primary_table_edges, read_label_table,
-                              read_np_mt_rnm)
+from ingest.np_mt_rnm import CITATION, KNOWN_BLOBS, git_blob_sha1, primary_table_edges, read_label_table, read_np_mt_rnm
 from kg.datapack import datapack_path
 from tests.helpers import shared_data
 

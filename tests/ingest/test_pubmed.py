@@ -2,7 +2,6 @@
 local http.server replaying esearch/efetch answers built from the real article XML."""
 from __future__ import annotations
 
-import gzip
 import json
 import threading
 import xml.etree.ElementTree as ET
@@ -12,7 +11,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from ingest.pubmed import EutilsClient, FetchError, parse_pubmed_bytes, parse_pubmed_files
+from ingest.fetch import FetchError
+from ingest.pubmed import EutilsClient, parse_pubmed_bytes, parse_pubmed_files
 from tests.helpers import shared_data
 
 

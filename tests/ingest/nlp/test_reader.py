@@ -53,9 +53,9 @@ def test_families_are_groups_not_one_member():
 
 
 def test_integrin_dimer_is_its_two_subunits():
+    from ingest.hgnc import default_resolver
     from ingest.literature import group_node
     from ingest.nlp.model import Mention
-    from ingest.hgnc import default_resolver
 
     genes = _genes("Integrin alpha5beta1 and α2β1 integrin bound fibronectin; integrin β1 alone did not.")
     assert genes["Integrin alpha5beta1"] == "KGGROUP:ITGA5+ITGB1"

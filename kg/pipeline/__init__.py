@@ -1,0 +1,1 @@
+"""Pipeline: compose the sources of a profile, load their records into a store, rebuild safely."""

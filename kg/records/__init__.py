@@ -1,0 +1,1 @@
+"""Records: the typed nodes, edges, evidence and source loads every layer passes on, and belief."""

@@ -1,0 +1,170 @@
+"""Records: the typed things that flow from sources into stores.
+
+Every record is a frozen dataclass with a deterministic key, so loading the
+same record twice is a no-op (INDRA statements and BioCypher adapters work
+the same way).
+
+>>> e = Edge("HGNC:7173", "upregulates_expression", "HGNC:7176", 1)
+>>> e.key == Edge("HGNC:7173", "upregulates_expression", "HGNC:7176", 1).key
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+
+CURIE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s]+$")
+
+#: Study designs recognised by the belief model, strongest first.
+STUDY_DESIGNS = ("clinical", "in_vivo", "ex_vivo", "in_vitro", "computational", "database", "unknown")
+
+
+def stable_hash(*parts: Any, length: int = 16) -> str:
+    """Hex digest of the JSON encoding of ``parts``: stable across runs and machines."""
+    payload = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:length]
+
+
+def is_curie(value: str) -> bool:
+    """True when ``value`` looks like ``PREFIX:local``.
+
+    >>> is_curie("HGNC:7173"), is_curie("MMP3")
+    (True, False)
+    """
+    return bool(CURIE_RE.match(value or ""))
+
+
+def prefix(curie: str) -> str:
+    return curie.split(":", 1)[0]
+
+
+def edge_key(subject: str, predicate: str, obj: str) -> str:
+    """Key of an assertion: one edge per (subject, predicate, object)."""
+    return stable_hash(subject, predicate, obj)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a record came from: one per source load."""
+
+    source: str
+    version: str
+    licence: str
+    retrieved_at: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: The columns of a row as it crosses the store boundary (``to_dict()`` order), one home for
+#: every store and export: node, edge (with the loader's computed fields), evidence, provenance.
+NODE_COLUMNS = ("id", "category", "name", "synonyms", "xrefs", "source")
+EDGE_COLUMNS = ("key", "subject", "predicate", "object", "sign", "belief", "n_evidence", "n_papers",
+                "contested", "sources", "species", "designs")
+EVIDENCE_COLUMNS = ("key", "edge_key", "source", "citation", "text", "offsets", "extractor", "context",
+                    "flags", "sign", "year")
+PROVENANCE_COLUMNS = ("source", "version", "licence", "retrieved_at", "url", "counts", "params")
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    category: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    xrefs: tuple[str, ...] = ()
+    source: str = ""
+    props: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    def prop(self, name: str, default: Any = None) -> Any:
+        return dict(self.props).get(name, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"id": self.id, "category": self.category, "name": self.name,
+             "synonyms": list(self.synonyms), "xrefs": list(self.xrefs), "source": self.source}
+        d.update(dict(self.props))
+        return d
+
+
+@dataclass(frozen=True)
+class Edge:
+    subject: str
+    predicate: str
+    object: str
+    sign: int
+    props: tuple[tuple[str, Any], ...] = ()
+
+    @cached_property  # hashing is the hot spot of large loads; the fields are frozen
+    def key(self) -> str:
+        return edge_key(self.subject, self.predicate, self.object)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"key": self.key, "subject": self.subject, "predicate": self.predicate,
+             "object": self.object, "sign": self.sign}
+        d.update(dict(self.props))
+        return d
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of support for an edge: a curated statement, a sentence, a pathway diagram.
+
+    ``offsets`` are character offsets of ``text`` in the source document (empty when the
+    text is a paraphrase). ``context`` holds species, tissue and ``design`` (see STUDY_DESIGNS).
+    """
+
+    edge_key: str
+    source: str
+    citation: str
+    text: str = ""
+    offsets: tuple[int, int] | None = None
+    extractor: str = ""
+    context: tuple[tuple[str, str], ...] = ()
+    flags: tuple[str, ...] = ()
+    sign: int = 0
+    year: int | None = None
+
+    @cached_property
+    def key(self) -> str:
+        return stable_hash(self.edge_key, self.source, self.citation, self.text, self.offsets)
+
+    @property
+    def design(self) -> str:
+        return dict(self.context).get("design", "unknown")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "edge_key": self.edge_key, "source": self.source,
+                "citation": self.citation, "text": self.text,
+                "offsets": list(self.offsets) if self.offsets else None,
+                "extractor": self.extractor, "context": dict(self.context),
+                "flags": list(self.flags), "sign": self.sign, "year": self.year}
+
+
+def node_from_dict(d: dict[str, Any]) -> Node:
+    base = {"id", "category", "name", "synonyms", "xrefs", "source"}
+    props = tuple(sorted((k, v) for k, v in d.items() if k not in base and v is not None))
+    return Node(d["id"], d["category"], d.get("name", d["id"]), tuple(d.get("synonyms") or ()),
+                tuple(d.get("xrefs") or ()), d.get("source", ""), props)
+
+
+def edge_from_dict(d: dict[str, Any]) -> Edge:
+    base = {"key", "subject", "predicate", "object", "sign"}
+    props = tuple(sorted((k, v) for k, v in d.items() if k not in base and v is not None))
+    return Edge(d["subject"], d["predicate"], d["object"], int(d["sign"]), props)
+
+
+def evidence_from_dict(d: dict[str, Any]) -> Evidence:
+    off = d.get("offsets")
+    return Evidence(d["edge_key"], d["source"], d["citation"], d.get("text", ""),
+                    tuple(off) if off else None, d.get("extractor", ""),
+                    tuple(sorted((d.get("context") or {}).items())), tuple(d.get("flags") or ()),
+                    int(d.get("sign", 0)), d.get("year"))

@@ -1,0 +1,1 @@
+"""Surfaces: the `kg` command line, its sub-commands and the Streamlit app."""

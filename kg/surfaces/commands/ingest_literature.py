@@ -1,0 +1,92 @@
+"""``kg ingest pubmed|pubmed-xml|pubtator``: literature into sentence-level, verified evidence."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from kg.surfaces.commands.ingest import ingest_app
+
+
+def _store_result(result, problems: list[str], skipped: int, as_json: bool) -> None:
+    from kg.pipeline.load import BuildError, load
+    from kg.surfaces.cli import console, emit_json, fail, open_store_or_fail, settings
+
+    s = settings()
+    store = open_store_or_fail(s)
+    try:
+        report = load(store, [result.load])
+    except BuildError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    stats = result.stats.to_dict()
+    stats["skipped_documents"] += skipped
+    stats["messages"] = (problems + stats["messages"])[:50]
+    out = {"literature": stats, "load": report.to_dict()}
+    if as_json:
+        emit_json(out)
+        return
+    for m in problems[:20]:
+        console.print(f"[yellow]skipped[/] {m}")
+    console.print(f"{stats['documents']} documents, {stats['sentences']} sentences, {stats['relations']} relations "
+                  f"({stats['verified']} verified, {stats['unverified']} unverified), "
+                  f"{stats['skipped_documents']} documents skipped; wrote {report.edges} edges and "
+                  f"{report.evidence} evidence into {s.store}")
+
+
+@ingest_app.command("pubmed-xml")
+def ingest_pubmed_xml(files: list[Path] = typer.Argument(..., help="PubMed/MEDLINE XML files (.gz ok)."),
+                      as_json: bool = typer.Option(False, "--json")) -> None:
+    """Mine local PubMed/MEDLINE XML abstracts into signed, cited, verified evidence."""
+    from ingest.literature import records_from_articles
+    from ingest.pubmed import parse_pubmed_files
+
+    articles, problems = parse_pubmed_files(files)
+    result = records_from_articles(articles, source="pubmed", path=";".join(map(str, files)))
+    _store_result(result, problems.messages, problems.skipped, as_json)
+
+
+@ingest_app.command("pubtator")
+def ingest_pubtator(files: list[Path] = typer.Argument(..., help="PubTator3 BioC-JSON files."),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+    """Mine PubTator3 BioC-JSON documents, taking their entity annotations as given."""
+    from ingest.literature import records_from_pubtator
+    from ingest.pubtator import parse_pubtator_files
+
+    parsed = parse_pubtator_files(files)
+    result = records_from_pubtator(parsed.documents, path=";".join(map(str, files)))
+    _store_result(result, parsed.messages, parsed.skipped, as_json)
+
+
+@ingest_app.command("pubmed")
+def ingest_pubmed(query: str = typer.Option(..., "--query", help="PubMed query, e.g. 'disc herniation resorption'."),
+                  max_results: int | None = typer.Option(200, "--max", help="At most this many records."),
+                  batch_size: int = typer.Option(200, "--batch-size"),
+                  base_url: str | None = typer.Option(None, "--base-url", help="E-utilities base URL (tests)."),
+                  as_json: bool = typer.Option(False, "--json")) -> None:
+    """Search PubMed (E-utilities), fetch abstracts in resumable batches and mine them.
+
+    Reads NCBI_API_KEY from the environment when set (10 requests/s instead of 3).
+    """
+    from ingest.fetch import FetchError
+    from ingest.literature import records_from_articles
+    from ingest.pubmed import EUTILS, EutilsClient, parse_pubmed_files
+    from kg.surfaces.cli import console, fail, settings
+
+    s = settings()
+    client = EutilsClient(s.cache_dir, api_key=os.environ.get("NCBI_API_KEY") or None,
+                          base_url=base_url or EUTILS)
+    try:
+        with console.status(f"fetching PubMed records for {query!r}…"):
+            files = client.fetch(query, max_results, batch_size)
+    except FetchError as exc:
+        fail(f"{exc} — rerun the same command to resume from the checkpoint")
+    articles, problems = parse_pubmed_files(files)
+    result = records_from_articles(articles, source="pubmed", path=f"esearch:{query}")
+    _store_result(result, problems.messages, problems.skipped, as_json)
+
+
+def register(app: typer.Typer) -> None:
+    """Commands attach to ``ingest_app`` on import; the group itself is registered by kg.surfaces.commands.ingest."""
