@@ -113,6 +113,9 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
         for v in sl.evidence.values():
             build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
     opposed = contested_pairs(e for sl in loads for e in sl.edges.values())
+    # evidence stored before this build: none when the store starts empty (a fresh rebuild), and the
+    # build's own evidence is all in build_ev, so the per-batch read-back is skipped then
+    empty_before = store.stats()["edges"] == 0
     for sl in loads:
         nodes = sorted(sl.nodes.values(), key=lambda n: n.id)
         edges = sorted(sl.edges.values(), key=lambda e: e.key)
@@ -126,7 +129,7 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
             by_edge.setdefault(v.edge_key, []).append(v)
         for batch in _batches(edges, batch_size):
             ev = [v for e in batch for v in by_edge.get(e.key, ())]
-            stored = store.evidence([e.key for e in batch])
+            stored = {} if empty_before else store.evidence([e.key for e in batch])
             summarised = []
             for e in batch:
                 rows = {r["key"]: r for r in stored.get(e.key, ())}

@@ -23,9 +23,27 @@ CURIE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s]+$")
 STUDY_DESIGNS = ("clinical", "in_vivo", "ex_vivo", "in_vitro", "computational", "database", "unknown")
 
 
+#: Characters json.dumps escapes in a string: with none of them, the encoding is just quotes around it.
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
 def stable_hash(*parts: Any, length: int = 16) -> str:
-    """Hex digest of the JSON encoding of ``parts``: stable across runs and machines."""
-    payload = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """Hex digest of the JSON encoding of ``parts``: stable across runs and machines.
+
+    Plain strings (the keys of every edge and most evidence) skip ``json.dumps``: the payload is
+    written directly, byte for byte what the encoder would give (hashing was 11% of a full build).
+
+    >>> parts = ("HGNC:11892", "increases", "HGNC:7173")
+    >>> payload = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    >>> stable_hash(*parts) == hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    True
+    >>> stable_hash('say "β"', length=8) == stable_hash(*['say "β"'], length=8)
+    True
+    """
+    if all(type(p) is str and not _NEEDS_ESCAPE.search(p) for p in parts):
+        payload = "[" + ",".join('"' + p + '"' for p in parts) + "]"
+    else:
+        payload = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:length]
 
 
