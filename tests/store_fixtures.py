@@ -18,6 +18,10 @@ def make_store(kind: str, tmp_path, request):
         from kg.store.embedded import EmbeddedStore
 
         return EmbeddedStore(tmp_path / "graph.json.gz")
+    if kind == "ladybug":
+        from kg.store.ladybugdb import LadybugStore
+
+        return LadybugStore(tmp_path / "graph.lbug", buffer_mb=64)
     server = request.getfixturevalue("neo4j_server")
     from kg.store.neo4j import Neo4jStore
 

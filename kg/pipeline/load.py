@@ -13,8 +13,8 @@ from typing import Any, Callable, Iterable, Sequence
 from kg.records.belief import edge_summary, load_belief_config
 from kg.records.model import Edge, Provenance
 from kg.records.sources import SourceLoad
-from kg.store.base import Store
-from kg.store.version import BUILD_SOURCE, build_marker, content_hash
+from kg.store.base import BulkStore, Store, merge_node_row
+from kg.store.version import BUILD_SOURCE, build_marker, content_hash, rows_hash
 
 
 class BuildError(RuntimeError):
@@ -29,6 +29,7 @@ class BuildReport:
     evidence: int = 0
     recovered: bool = False                      # the last build had been killed: started from empty
     pruned: dict[str, int] = field(default_factory=dict)  # stale records of the rebuilt sources removed
+    content: str = ""                            # content hash of what a bulk load wrote
 
     @property
     def rejected(self) -> int:
@@ -152,6 +153,56 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
     return report
 
 
+def final_rows(loads: Sequence[SourceLoad]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]],
+                                                   dict[str, dict[str, Any]]]:
+    """The node, edge and evidence rows :func:`load` leaves in an EMPTY store, computed without one
+    (for stores that write a whole graph at once, see :class:`kg.store.base.BulkStore`): nodes merged
+    across sources in load order, each edge with the summary of all its evidence in the build."""
+    cfg = load_belief_config()
+    build_ev: dict[str, dict[str, dict[str, Any]]] = {}
+    for sl in loads:
+        for v in sl.evidence.values():
+            build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
+    opposed = contested_pairs(e for sl in loads for e in sl.edges.values())
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[str, dict[str, Any]] = {}
+    evidence: dict[str, dict[str, Any]] = {}
+    for sl in loads:
+        for n in sorted(sl.nodes.values(), key=lambda n: n.id):
+            nodes[n.id] = merge_node_row(nodes.get(n.id), n.to_dict())
+        for e in sorted(sl.edges.values(), key=lambda e: e.key):
+            rows = build_ev.get(e.key, {})
+            summary = summarise([rows[k] for k in sorted(rows)], opposed.get(e.key), cfg)
+            row = Edge(e.subject, e.predicate, e.object, e.sign,
+                       tuple(sorted({**dict(e.props), **summary}.items()))).to_dict()
+            edges[e.key] = {**edges.get(e.key, {"belief": None}), **row}
+        for v in sl.evidence.values():
+            evidence[v.key] = v.to_dict()
+    for row in evidence.values():  # as the stores count it: the evidence rows an edge holds
+        edges[row["edge_key"]]["n_evidence"] = len(build_ev[row["edge_key"]])
+    return nodes, edges, evidence
+
+
+def bulk_load(store: BulkStore, loads: Sequence[SourceLoad], keep: Sequence[dict[str, Any]] = ()) -> BuildReport:
+    """Replace the whole content of ``store`` by this build in one step (the store writes it beside
+    and swaps), provenance included: ``keep`` are provenance rows to carry over (the build marker)."""
+    nodes, edges, evidence = final_rows(loads)
+    report = BuildReport(nodes=sum(len(sl.nodes) for sl in loads), edges=sum(len(sl.edges) for sl in loads),
+                         evidence=sum(len(sl.evidence) for sl in loads))
+    provenance = list(keep)
+    for sl in loads:
+        counts = {"read": sl.report.read, "loaded": sl.report.loaded, "rejected": len(sl.report.rejected),
+                  "unmapped": sl.report.unmapped_rows, "nodes": len(sl.nodes), "edges": len(sl.edges),
+                  "evidence": len(sl.evidence)}
+        provenance = [p for p in provenance if (p["source"], p["version"]) != (sl.provenance.source,
+                                                                                 sl.provenance.version)]
+        provenance.append({**sl.provenance.to_dict(), "counts": counts, "params": sl.params})
+        report.sources.append(sl.report.to_dict())
+    store.replace_all(list(nodes.values()), list(edges.values()), list(evidence.values()), provenance)
+    report.content = rows_hash(nodes.values(), edges.values(), evidence.values())
+    return report
+
+
 def _mark(store: Store, state: str, **params: Any) -> None:
     from kg.records.sources import now_iso
 
@@ -203,6 +254,13 @@ def rebuild(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, 
     marker = build_marker(store)
     interrupted = bool(marker and (marker.get("params") or {}).get("state") == "building")
     _mark(store, "building")
+    if isinstance(store, BulkStore) and (fresh or interrupted or store.stats()["edges"] == 0):
+        # the whole graph written beside the old one and swapped in: a kill leaves the old one
+        report = bulk_load(store, loads, keep=[m for m in [build_marker(store)] if m])
+        report.recovered = interrupted
+        report.pruned = {"edges": 0, "evidence": 0, "nodes": 0}
+        _mark(store, "complete", content=report.content)
+        return report
     if fresh or interrupted:
         store.clear(keep_build_marker=True)  # killed while clearing, the marker still says "building"
     report = load(store, loads, strict=strict, progress=progress)

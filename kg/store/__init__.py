@@ -1,4 +1,4 @@
-"""Stores: one protocol, two implementations (embedded networkx file, Neo4j)."""
+"""Stores: one protocol, three implementations (embedded networkx file, embedded LadybugDB, Neo4j)."""
 from __future__ import annotations
 
 from kg.store.base import Store, StoreError
@@ -11,6 +11,10 @@ def open_store(settings: Settings) -> Store:
         from kg.store.neo4j import Neo4jStore
 
         return Neo4jStore.from_settings(settings)
+    if settings.store == "ladybug":
+        from kg.store.ladybugdb import LadybugStore
+
+        return LadybugStore(settings.ladybug_path)
     from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.embedded_path)

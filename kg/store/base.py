@@ -6,7 +6,7 @@ Rows cross this boundary as plain dicts (``Node.to_dict()``, ``Edge.to_dict()``,
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 from kg.records.model import Edge, Evidence, Node, Provenance
 
@@ -77,6 +77,16 @@ class Store(Protocol):
         Refusals and engine errors are :class:`StoreError`."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BulkStore(Store, Protocol):
+    """A store that can replace its whole content in one step, written beside the old content and
+    swapped in at the end (a kill leaves the old graph): rebuilds use it instead of upserts."""
+
+    def replace_all(self, nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]],
+                    evidence: Sequence[dict[str, Any]], provenance: Sequence[dict[str, Any]]) -> None:
+        """Hold exactly these rows (as ``to_dict()`` gives them, edge summaries included)."""
 
 
 def umask_mode(mode: int = 0o666) -> int:

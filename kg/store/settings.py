@@ -1,6 +1,6 @@
 """Settings from the environment, read once at the surface and passed down.
 
-``KG_HOME`` (data directory, default ``~/.ldh-kg``), ``KG_STORE`` (``embedded`` or ``neo4j``),
+``KG_HOME`` (data directory, default ``~/.ldh-kg``), ``KG_STORE`` (``embedded``, ``ladybug`` or ``neo4j``),
 ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
 """
 from __future__ import annotations
@@ -9,6 +9,9 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
+
+#: The store kinds: the embedded networkx file (default), the embedded LadybugDB database, a Neo4j server.
+STORES = ("embedded", "ladybug", "neo4j")
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
         store = env.get("KG_STORE", "embedded").strip().lower() or "embedded"
-        if store not in ("embedded", "neo4j"):
-            raise ValueError(f"KG_STORE must be 'embedded' or 'neo4j', not {store!r}")
+        if store not in STORES:
+            raise ValueError(f"KG_STORE must be one of {', '.join(STORES)}, not {store!r}")
         return cls(
             home=Path(env.get("KG_HOME") or Path.home() / ".ldh-kg").expanduser(),
             store=store,
@@ -41,6 +44,10 @@ class Settings:
     @property
     def embedded_path(self) -> Path:
         return self.home / "graph.json.gz"
+
+    @property
+    def ladybug_path(self) -> Path:
+        return self.home / "graph.lbug"
 
     @property
     def neo4j_home(self) -> Path:

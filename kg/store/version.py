@@ -5,7 +5,7 @@ Read-side layers import this (not the loader) to say which graph an answer came 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Iterable
 
 from kg.records.model import stable_hash
 from kg.store.base import Store
@@ -20,13 +20,20 @@ def build_marker(store: Store) -> dict[str, Any] | None:
 
 def content_hash(store: Store) -> str:
     """SHA-256 over what the store holds (node ids and names, edge keys, signs and beliefs, evidence
-    keys), streamed in the store's stable order: equal content, equal hash, on either store."""
+    keys): equal content, equal hash, on any store."""
+    return rows_hash(store.iter_nodes(ordered=False), store.iter_edges(ordered=False),
+                     store.iter_evidence(ordered=False))
+
+
+def rows_hash(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]],
+              evidence: Iterable[dict[str, Any]]) -> str:
+    """:func:`content_hash` of rows in hand (a bulk rebuild hashes what it writes, not a read-back)."""
     h = hashlib.sha256()
     # small rows, sorted here: a server never has to sort a million full records
-    nodes = sorted(f"n\t{n['id']}\t{n.get('category')}\t{n.get('name')}\n" for n in store.iter_nodes(ordered=False))
-    edges = sorted(f"e\t{e['key']}\t{e.get('sign')}\t{e.get('belief')}\n" for e in store.iter_edges(ordered=False))
-    evidence = sorted(f"v\t{v['key']}\n" for v in store.iter_evidence(ordered=False))
-    for rows in (nodes, edges, evidence):
+    parts = (sorted(f"n\t{n['id']}\t{n.get('category')}\t{n.get('name')}\n" for n in nodes),
+             sorted(f"e\t{e['key']}\t{e.get('sign')}\t{e.get('belief')}\n" for e in edges),
+             sorted(f"v\t{v['key']}\n" for v in evidence))
+    for rows in parts:
         for row in rows:
             h.update(row.encode())
     return h.hexdigest()

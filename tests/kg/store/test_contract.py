@@ -1,4 +1,4 @@
-"""The Store contract: every case runs on the embedded store and on a real Neo4j (``any_store``).
+"""The Store contract: every case runs on the embedded store, on LadybugDB and on a real Neo4j.
 
 Rows must be equal dicts on both stores, so the expectations here are exact.
 """
@@ -7,8 +7,17 @@ from __future__ import annotations
 import pytest
 
 from kg.records.model import Edge, Evidence, Node, Provenance
+from tests.store_fixtures import make_store
 
 STATS_KEYS = {"nodes", "edges", "evidence", "by_category", "by_predicate"}
+
+
+@pytest.fixture(params=["embedded", "ladybug", "neo4j"])
+def any_store(request, tmp_path):
+    """An empty store of each kind (the suite-wide fixture covers embedded and Neo4j only)."""
+    store = make_store(request.param, tmp_path, request)
+    yield store
+    store.close()
 
 
 def genes(*pairs: tuple[str, str]) -> list[Node]:

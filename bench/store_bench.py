@@ -1,0 +1,137 @@
+"""The embedded stores side by side on one build: rebuild, query-process memory and open time, path queries.
+
+    python bench/store_bench.py --profile full --shared ../shared/data [--baseline]
+
+Builds the profile once (``collect``), then
+- **rebuild**: LadybugDB's bulk path (:func:`kg.pipeline.load.bulk_load`: final rows, Parquet, ``COPY``,
+  swap) and, with ``--baseline``, the networkx file store's rebuild (the old default) on the same loads;
+- **query process**: a fresh Python process opens each store (LadybugDB read-only) and answers one path
+  query; its wall time to the first answer and its peak RSS;
+- **paths**: k = 10, ≤ 4 hops, over the 20 module pairs the mechanism suite checks, p50/p95 per store
+  (the same Python ranking over each store's ``edges_of``), beside the naive single variable-length
+  Cypher query on LadybugDB (acyclic paths over non-membership relationships, returning ids only).
+
+Writes bench/results/store-<profile>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.kg.query.test_mechanism import PAIRS  # noqa: E402 - the same 20 pairs the suite checks
+
+FIRST_ANSWER = textwrap.dedent("""
+    import json, resource, sys, time
+    t0 = time.monotonic()
+    kind, path = sys.argv[1], sys.argv[2]
+    if kind == "ladybug":
+        from kg.store.ladybugdb import LadybugStore
+        store = LadybugStore(path, read_only=True, buffer_mb=256)
+    else:
+        from kg.store.embedded import EmbeddedStore
+        store = EmbeddedStore(path)
+    from kg.query.paths import find_paths
+    res = find_paths(store, "Decompression", "NP resorption", k=10)
+    print(json.dumps({"first_answer_s": round(time.monotonic() - t0, 2), "paths": len(res.paths),
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+""")
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] * 1000, 1)
+
+
+def path_times(store, pairs) -> dict:
+    from kg.query.paths import find_paths
+
+    times, found = [], 0
+    for s, t in pairs:
+        t0 = time.perf_counter()
+        res = find_paths(store, s, t, k=10, max_hops=4)
+        times.append(time.perf_counter() - t0)
+        found += bool(res.paths)
+    return {"p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95), "pairs_with_paths": found, "pairs": len(pairs)}
+
+
+def naive_cypher_times(store, pairs) -> dict:
+    from kg.query.resolve import resolve_entity
+
+    q = ("MATCH p = (a:Entity)-[r:REL*1..4 (x, n | WHERE x.predicate <> 'member_of')]->(b:Entity) "
+         "WHERE a.id IN $src AND b.id IN $dst AND is_acyclic(p) "
+         "RETURN properties(nodes(p), 'id'), properties(rels(p), 'key') LIMIT 10")
+    times = []
+    for s, t in pairs:
+        src, dst = sorted(resolve_entity(store, s).ids()), sorted(resolve_entity(store, t).ids())
+        t0 = time.perf_counter()
+        store.conn.execute(q, {"src": src, "dst": dst}).get_all()
+        times.append(time.perf_counter() - t0)
+    return {"p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95), "note": "ids only, no ranking, first 10 rows"}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--profile", default="default")
+    ap.add_argument("--shared", default=None)
+    ap.add_argument("--baseline", action="store_true", help="also rebuild the networkx file store (slow, GBs)")
+    ap.add_argument("--dir", type=Path, default=None)
+    a = ap.parse_args(argv)
+    from kg.pipeline.build import collect
+    from kg.pipeline.load import rebuild
+    from kg.store.embedded import EmbeddedStore
+    from kg.store.ladybugdb import LadybugStore
+
+    work = a.dir or Path(tempfile.mkdtemp(prefix="store-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    out: dict = {"bench": "store", "profile": a.profile}
+    t0 = time.monotonic()
+    loads = collect(a.profile, a.shared) if a.shared else collect(a.profile)
+    out["collect_s"] = round(time.monotonic() - t0, 1)
+    lb_path = work / "graph.lbug"
+    for f in (lb_path, lb_path.with_name(lb_path.name + ".wal")):
+        f.unlink(missing_ok=True)
+    lb = LadybugStore(lb_path, buffer_mb=1024)
+    t0 = time.monotonic()
+    rebuild(lb, loads, fresh=True)
+    out["rebuild_s"] = {"ladybug_bulk": round(time.monotonic() - t0, 1)}
+    out["graph"] = {k: lb.stats()[k] for k in ("nodes", "edges", "evidence")}
+    stores = {"ladybug": lb}
+    if a.baseline:
+        emb_path = work / "graph.json.gz"
+        emb_path.unlink(missing_ok=True)
+        emb = EmbeddedStore(emb_path)
+        t0 = time.monotonic()
+        rebuild(emb, loads, fresh=True)
+        emb.flush()
+        out["rebuild_s"]["networkx_file_upserts"] = round(time.monotonic() - t0, 1)
+        stores["networkx"] = emb
+    out["bench_process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    del loads
+    out["paths"] = {name: path_times(s, PAIRS) for name, s in stores.items()}
+    out["paths"]["ladybug_naive_variable_length_cypher"] = naive_cypher_times(lb, PAIRS)
+    lb.close()
+    out["query_process"] = {}
+    for name, path in (("ladybug", lb_path), ("networkx", work / "graph.json.gz")):
+        if name in stores:
+            proc = subprocess.run([sys.executable, "-c", FIRST_ANSWER, name, str(path)], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=1200)
+            out["query_process"][name] = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 \
+                else {"error": proc.stderr[-800:]}
+    res = ROOT / "bench" / "results" / f"store-{a.profile}.json"
+    res.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,449 @@
+"""An embedded graph database store: LadybugDB (the maintained continuation of Kùzu), on disk, Cypher.
+
+Opt in with ``KG_STORE=ladybug`` (the file is ``KG_HOME/graph.lbug``). The schema is generic, so
+predicates and categories stay open-ended as in the ontology:
+
+- ``(:Entity {id, category, name, synonyms, row})`` with ``id`` the primary key;
+- ``(:Entity)-[:REL {key, predicate, sign, belief}]->(:Entity)``: what a walk or a console query needs;
+- ``(:EdgeIndex {key, subject, object, predicate, evidence, row})``: rel properties cannot be indexed
+  here, so edges are found by key through this node table (primary-key lookups, milliseconds);
+- ``(:Evidence {key, edge_key, row})`` and ``(:Provenance {pk, source, row})``.
+
+``row`` holds the full record as JSON, so every store returns the same dicts (the contract suite runs
+on all three). Writes are one transaction per call (all or nothing) and use primary-key lookups
+followed by ``SET`` or ``CREATE``: ``UNWIND … MERGE`` plans as a cross product here (170-250 rows/s,
+measured). A second writing process gets a clear "store busy" error (the engine's file lock).
+
+The console (``read_cypher``) runs the engine's own Cypher behind the project's gate
+(:func:`kg.store.base.guarded`): the engine has no switch for file access (``LOAD FROM`` reads any file
+even on a read-only database, ``COPY … TO`` writes one, one table function crashes the process), so the
+gate is what keeps it sealed; queries are interrupted after ``timeout_s``.
+
+>>> import tempfile
+>>> from kg.records.model import Edge, Node
+>>> s = LadybugStore(tempfile.mkdtemp() + "/graph.lbug")
+>>> s.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B")], [Edge("HGNC:1", "activates", "HGNC:2", 1)], [])
+>>> s.stats()["edges"], s.edges_of(["HGNC:2"], "in")[0]["predicate"]
+(1, 'activates')
+>>> s.close()
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import ladybug
+
+from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.store.base import StoreError, guarded, merge_node_row, search_rank, sort_rows
+
+SCHEMA = (
+    "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, category STRING, name STRING, "
+    "synonyms STRING[], row STRING)",
+    "CREATE REL TABLE IF NOT EXISTS REL(FROM Entity TO Entity, key STRING, predicate STRING, sign INT64, "
+    "belief DOUBLE)",
+    "CREATE NODE TABLE IF NOT EXISTS EdgeIndex(key STRING PRIMARY KEY, subject STRING, object STRING, "
+    "predicate STRING, evidence STRING[], row STRING)",
+    "CREATE NODE TABLE IF NOT EXISTS Evidence(key STRING PRIMARY KEY, edge_key STRING, row STRING)",
+    "CREATE NODE TABLE IF NOT EXISTS Provenance(pk STRING PRIMARY KEY, source STRING, row STRING)",
+)
+#: Buffer pool (MiB): the engine's default is most of the machine's RAM.
+DEFAULT_BUFFER_MB = 512
+
+
+def _dump(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+
+class LadybugStore:
+    name = "ladybug"
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, buffer_mb: int | None = None):
+        self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        mb = buffer_mb or int(os.environ.get("KG_LADYBUG_BUFFER_MB", DEFAULT_BUFFER_MB))
+        self.db_buffer = mb << 20
+        try:
+            self.db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=self.db_buffer,
+                                       max_num_threads=1)
+        except RuntimeError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(f"store busy: {self.path} is open for writing by another process; wait for it "
+                                 f"to finish (or open read-only) ({exc})") from None
+            raise StoreError(f"cannot open the LadybugDB store {self.path}: {exc}") from None
+        self.conn = ladybug.Connection(self.db)
+        if not read_only:
+            for ddl in SCHEMA:
+                self.conn.execute(ddl)
+
+    # -- plumbing --------------------------------------------------------------------
+    def _result(self, query: str, params: dict[str, Any]) -> ladybug.QueryResult:
+        result = self.conn.execute(query, params)
+        if isinstance(result, list):  # several statements: the gate refuses them before they get here
+            raise StoreError("one statement at a time")
+        return result
+
+    def _q(self, query: str, **params: Any) -> list[list[Any]]:
+        return [list(r) for r in self._result(query, params).get_all()]
+
+    def _rows_by_pk(self, table: str, pk: str, keys: Iterable[str], cols: str = "x.row") -> list[list[Any]]:
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return []
+        return self._q(f"UNWIND $keys AS k MATCH (x:{table} {{{pk}: k}}) RETURN x.{pk}, {cols}", keys=keys)
+
+    def _write(self, work: Any) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            work()
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- write side ----------------------------------------------------------------
+    def upsert(self, nodes: Sequence[Node], edges: Sequence[Edge], evidence: Sequence[Evidence]) -> None:
+        node_rows = {n.id: n.to_dict() for n in nodes}
+        edge_rows = {e.key: e.to_dict() for e in edges}
+        ev_rows = {v.key: v.to_dict() for v in evidence}
+        old_nodes = {k: json.loads(r) for k, r in self._rows_by_pk("Entity", "id", node_rows)}
+        ends = {end for r in edge_rows.values() for end in (r["subject"], r["object"])} - set(node_rows)
+        known = {k for k, _ in self._rows_by_pk("Entity", "id", ends, "x.id")}
+        for r in edge_rows.values():  # check everything before writing: all or nothing
+            for end in (r["subject"], r["object"]):
+                if end not in known and end not in node_rows:
+                    raise ValueError(f"edge {r['subject']} {r['predicate']} {r['object']}: unknown node {end}")
+        touched_keys = set(edge_rows) | {v["edge_key"] for v in ev_rows.values()}
+        old_edges = {k: (json.loads(row), list(evs or [])) for k, row, evs in
+                     self._rows_by_pk("EdgeIndex", "key", touched_keys, "x.row, x.evidence")}
+        for v in ev_rows.values():
+            if v["edge_key"] not in old_edges and v["edge_key"] not in edge_rows:
+                raise ValueError(f"evidence {v['key']} points at unknown edge {v['edge_key']}")
+        old_ev = {k for k, _ in self._rows_by_pk("Evidence", "key", ev_rows, "x.key")}
+
+        new_nodes = [r for k, r in node_rows.items() if k not in old_nodes]
+        set_nodes = [merge_node_row(old_nodes[k], r) for k, r in node_rows.items() if k in old_nodes]
+        # the edge rows after this call, with their evidence lists and counts
+        final: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for k, (row, evs) in old_edges.items():
+            final[k] = ({**row, **edge_rows.get(k, {})}, evs)
+        for k, r in edge_rows.items():
+            if k not in old_edges:
+                final[k] = ({"belief": None, **r}, [])
+        by_edge: dict[str, set[str]] = {}
+        for v in ev_rows.values():
+            by_edge.setdefault(v["edge_key"], set()).add(v["key"])
+        for k, added in by_edge.items():
+            row, evs = final[k]
+            evs = sorted(set(evs) | added)
+            final[k] = ({**row, "n_evidence": len(evs)}, evs)
+
+        def edge_param(k: str) -> dict[str, Any]:
+            row, evs = final[k]
+            return {"k": k, "s": row["subject"], "o": row["object"], "p": row["predicate"],
+                    "sign": int(row.get("sign") or 0), "b": row.get("belief"), "evs": evs, "row": _dump(row)}
+
+        def work() -> None:
+            if new_nodes:
+                self.conn.execute("UNWIND $rows AS r CREATE (:Entity {id: r.id, category: r.category, name: r.name, "
+                                  "synonyms: CAST(r.synonyms AS STRING[]), row: r.row})",
+                                  {"rows": [{**self._node_param(r)} for r in new_nodes]})
+            if set_nodes:
+                self.conn.execute("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.category = r.category, "
+                                  "n.name = r.name, n.synonyms = CAST(r.synonyms AS STRING[]), n.row = r.row",
+                                  {"rows": [self._node_param(r) for r in set_nodes]})
+            created = [edge_param(k) for k in sorted(final) if k not in old_edges]
+            updated = [edge_param(k) for k in sorted(final) if k in old_edges]
+            if created:
+                self.conn.execute("UNWIND $rows AS r MATCH (a:Entity {id: r.s}) MATCH (b:Entity {id: r.o}) "
+                                  "CREATE (a)-[:REL {key: r.k, predicate: r.p, sign: CAST(r.sign AS INT64), "
+                                  "belief: CAST(r.b AS DOUBLE)}]->(b)", {"rows": created})
+                self.conn.execute("UNWIND $rows AS r CREATE (:EdgeIndex {key: r.k, subject: r.s, object: r.o, "
+                                  "predicate: r.p, evidence: CAST(r.evs AS STRING[]), row: r.row})", {"rows": created})
+            if updated:
+                self._set_edges(updated)
+            new_ev = [{"k": k, "e": v["edge_key"], "row": _dump(v)} for k, v in sorted(ev_rows.items())
+                      if k not in old_ev]
+            set_ev = [{"k": k, "row": _dump(v)} for k, v in sorted(ev_rows.items()) if k in old_ev]
+            if new_ev:
+                self.conn.execute("UNWIND $rows AS r CREATE (:Evidence {key: r.k, edge_key: r.e, row: r.row})",
+                                  {"rows": new_ev})
+            if set_ev:
+                self.conn.execute("UNWIND $rows AS r MATCH (v:Evidence {key: r.k}) SET v.row = r.row", {"rows": set_ev})
+
+        self._write(work)
+
+    @staticmethod
+    def _node_param(r: dict[str, Any]) -> dict[str, Any]:
+        return {"id": r["id"], "category": r.get("category") or "", "name": r.get("name") or "",
+                "synonyms": list(r.get("synonyms") or []), "row": _dump(r)}
+
+    def _set_edges(self, rows: list[dict[str, Any]]) -> None:
+        """Write edge rows that exist already: the index row, and the walkable fields on the rel."""
+        self.conn.execute("UNWIND $rows AS r MATCH (x:EdgeIndex {key: r.k}) SET x.evidence = CAST(r.evs AS STRING[]), "
+                          "x.row = r.row", {"rows": rows})
+        self.conn.execute("UNWIND $rows AS r MATCH (a:Entity {id: r.s})-[e:REL]->(b:Entity {id: r.o}) WHERE e.key = r.k "
+                          "SET e.sign = CAST(r.sign AS INT64), e.belief = CAST(r.b AS DOUBLE)", {"rows": rows})
+
+    def set_edge_props(self, props: dict[str, dict[str, Any]]) -> None:
+        found = self._rows_by_pk("EdgeIndex", "key", props, "x.row, x.evidence")
+        rows = []
+        for k, row, evs in found:
+            r = {**json.loads(row), **props[k]}
+            rows.append({"k": k, "s": r["subject"], "o": r["object"], "p": r["predicate"],
+                         "sign": int(r.get("sign") or 0), "b": r.get("belief"), "evs": list(evs or []),
+                         "row": _dump(r)})
+        if rows:
+            self._write(lambda: self._set_edges(rows))
+
+    def record_provenance(self, prov: Provenance, counts: dict[str, int], params: dict[str, Any]) -> None:
+        row = {**prov.to_dict(), "counts": counts, "params": params}
+        pk = json.dumps([prov.source, prov.version])
+
+        def work() -> None:
+            self.conn.execute("MATCH (p:Provenance {pk: $pk}) DELETE p", {"pk": pk})
+            self.conn.execute("CREATE (:Provenance {pk: $pk, source: $source, row: $row})",
+                              {"pk": pk, "source": prov.source, "row": _dump(row)})
+
+        self._write(work)
+
+    def clear(self, keep_build_marker: bool = False) -> None:
+        """Empty the store (with ``keep_build_marker``, the ``_build`` provenance row stays)."""
+        def work() -> None:
+            self.conn.execute("MATCH ()-[e:REL]->() DELETE e")
+            for table in ("Entity", "EdgeIndex", "Evidence"):
+                self.conn.execute(f"MATCH (x:{table}) DELETE x")
+            self.conn.execute("MATCH (p:Provenance) WHERE NOT ($keep AND p.source = '_build') DELETE p",
+                              {"keep": keep_build_marker})
+
+        self._write(work)
+
+    def delete(self, edge_keys: Iterable[str] = (), evidence_keys: Iterable[str] = (),
+               node_ids: Iterable[str] = ()) -> None:
+        """Remove edges (with their evidence), single evidence rows, and nodes (with their edges)."""
+        edge_keys, evidence_keys, node_ids = list(edge_keys), list(evidence_keys), list(node_ids)
+        node_edges = [k for (k,) in self._q("MATCH (a:Entity)-[e:REL]-(:Entity) WHERE a.id IN $ids RETURN DISTINCT e.key",
+                                            ids=node_ids)] if node_ids else []
+        gone = sorted(set(edge_keys) | set(node_edges))
+        edges = self._rows_by_pk("EdgeIndex", "key", gone, "x.subject, x.object, x.evidence")
+        ev_gone = sorted({v for *_, evs in edges for v in (evs or [])})
+        # evidence removed one by one: its edge keeps the others and a new count
+        single = self._rows_by_pk("Evidence", "key", [v for v in evidence_keys if v not in set(ev_gone)], "x.edge_key")
+        recount: dict[str, set[str]] = {}
+        for vk, ek in single:
+            recount.setdefault(ek, set()).add(vk)
+        kept = [(k, json.loads(row), list(evs or [])) for k, row, evs in
+                self._rows_by_pk("EdgeIndex", "key", [k for k in recount if k not in set(gone)], "x.row, x.evidence")]
+
+        def work() -> None:
+            rows = [{"k": k, "s": s, "o": o} for k, s, o, _ in edges]
+            if rows:
+                self.conn.execute("UNWIND $rows AS r MATCH (a:Entity {id: r.s})-[e:REL]->(b:Entity {id: r.o}) "
+                                  "WHERE e.key = r.k DELETE e", {"rows": rows})
+                self.conn.execute("UNWIND $keys AS k MATCH (x:EdgeIndex {key: k}) DELETE x", {"keys": [r["k"] for r in rows]})
+            drop = ev_gone + [vk for vk, _ in single]
+            if drop:
+                self.conn.execute("UNWIND $keys AS k MATCH (v:Evidence {key: k}) DELETE v", {"keys": drop})
+            if kept:
+                upd = []
+                for k, row, evs in kept:
+                    evs = [v for v in evs if v not in recount[k]]
+                    row = {**row, "n_evidence": len(evs)}
+                    upd.append({"k": k, "s": row["subject"], "o": row["object"], "p": row["predicate"],
+                                "sign": int(row.get("sign") or 0), "b": row.get("belief"), "evs": evs, "row": _dump(row)})
+                self._set_edges(upd)
+            if node_ids:
+                self.conn.execute("UNWIND $ids AS i MATCH (n:Entity {id: i}) DELETE n", {"ids": node_ids})
+
+        self._write(work)
+
+    def replace_all(self, nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]],
+                    evidence: Sequence[dict[str, Any]], provenance: Sequence[dict[str, Any]]) -> None:
+        """Write these rows into a new database file beside this one with ``COPY`` (Parquet), then swap
+        it in (rename) and reopen: a kill before the rename leaves the old graph whole."""
+        import shutil
+        import tempfile
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        evs_of: dict[str, list[str]] = {}
+        for v in evidence:
+            evs_of.setdefault(v["edge_key"], []).append(v["key"])
+        tables = {
+            "Entity": pa.table({"id": [r["id"] for r in nodes], "category": [r.get("category") or "" for r in nodes],
+                                "name": [r.get("name") or "" for r in nodes],
+                                "synonyms": pa.array([list(r.get("synonyms") or []) for r in nodes], pa.list_(pa.string())),
+                                "row": [_dump(r) for r in nodes]}),
+            "REL": pa.table({"from": [r["subject"] for r in edges], "to": [r["object"] for r in edges],
+                             "key": [r["key"] for r in edges], "predicate": [r["predicate"] for r in edges],
+                             "sign": pa.array([int(r.get("sign") or 0) for r in edges], pa.int64()),
+                             "belief": pa.array([r.get("belief") for r in edges], pa.float64())}),
+            "EdgeIndex": pa.table({"key": [r["key"] for r in edges], "subject": [r["subject"] for r in edges],
+                                   "object": [r["object"] for r in edges], "predicate": [r["predicate"] for r in edges],
+                                   "evidence": pa.array([sorted(evs_of.get(r["key"], [])) for r in edges],
+                                                        pa.list_(pa.string())),
+                                   "row": [_dump(r) for r in edges]}),
+            "Evidence": pa.table({"key": [v["key"] for v in evidence], "edge_key": [v["edge_key"] for v in evidence],
+                                  "row": [_dump(v) for v in evidence]}),
+            "Provenance": pa.table({"pk": [json.dumps([p["source"], p["version"]]) for p in provenance],
+                                    "source": [p["source"] for p in provenance],
+                                    "row": [_dump(p) for p in provenance]}),
+        }
+        new = self.path.with_name(self.path.name + ".new")
+        for leftover in (new, new.with_name(new.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".kg-copy-", dir=self.path.parent))
+        try:
+            db = ladybug.Database(str(new), buffer_pool_size=self.db_buffer, max_num_threads=1)
+            conn = ladybug.Connection(db)
+            for ddl in SCHEMA:
+                conn.execute(ddl)
+            for name, table in tables.items():
+                if table.num_rows:
+                    f = work / f"{name}.parquet"
+                    pq.write_table(table, f)
+                    conn.execute(f"COPY {name} FROM '{f}'")  # our own temp path, never user text
+            conn.execute("CHECKPOINT")
+            conn.close()
+            db.close()
+        except BaseException:
+            new.unlink(missing_ok=True)
+            raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        self.conn.close()
+        self.db.close()
+        os.replace(new, self.path)
+        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+        self.db = ladybug.Database(str(self.path), buffer_pool_size=self.db_buffer, max_num_threads=1)
+        self.conn = ladybug.Connection(self.db)
+
+    def flush(self) -> None:
+        """Nothing to do: every write is committed (and in the write-ahead log) when it returns."""
+
+    def close(self) -> None:
+        self.conn.close()
+        self.db.close()
+
+    # -- read side -----------------------------------------------------------------
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        return self.nodes([node_id]).get(node_id)
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {k: json.loads(r) for k, r in self._rows_by_pk("Entity", "id", ids)}
+
+    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        hits = []
+        for (row,) in self._q("MATCH (n:Entity) RETURN n.row"):
+            r = json.loads(row)
+            rank = search_rank(text, r)
+            if rank is not None:
+                hits.append((rank, r))
+        degree = self.degrees([r["id"] for _, r in hits])
+        hits.sort(key=lambda h: (h[0][0], -degree[h[1]["id"]], h[0][1]))
+        return [r for _, r in hits[:limit]]
+
+    def edges_of(self, ids: Iterable[str], direction: str = "out") -> list[dict[str, Any]]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        keys: set[str] = set()
+        # `a.id IN $ids` on one end per query: an OR of both ends scans every relationship (measured)
+        if direction in ("out", "both"):
+            keys |= {k for (k,) in self._q("MATCH (a:Entity)-[e:REL]->(:Entity) WHERE a.id IN $ids RETURN e.key", ids=ids)}
+        if direction in ("in", "both"):
+            keys |= {k for (k,) in self._q("MATCH (:Entity)-[e:REL]->(b:Entity) WHERE b.id IN $ids RETURN e.key", ids=ids)}
+        return sort_rows([json.loads(r) for _, r in self._rows_by_pk("EdgeIndex", "key", sorted(keys))])
+
+    def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        edge_keys = list(edge_keys)
+        lists = {k: list(evs or []) for k, evs in self._rows_by_pk("EdgeIndex", "key", edge_keys, "x.evidence")}
+        rows = {k: json.loads(r) for k, r in self._rows_by_pk("Evidence", "key", [v for evs in lists.values() for v in evs])}
+        return {k: sort_rows([rows[v] for v in lists.get(k, []) if v in rows]) for k in edge_keys}
+
+    def degrees(self, ids: Iterable[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(ids))
+        out = {i: 0 for i in ids}
+        if ids:
+            for q in ("MATCH (a:Entity)-[e:REL]->(:Entity) WHERE a.id IN $ids RETURN a.id, count(e)",
+                      "MATCH (:Entity)-[e:REL]->(b:Entity) WHERE b.id IN $ids RETURN b.id, count(e)"):
+                for i, n in self._q(q, ids=ids):
+                    out[i] += n
+        return out
+
+    def iter_nodes(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
+        for (r,) in self._q("MATCH (n:Entity) RETURN n.row" + (" ORDER BY n.id" if ordered else "")):
+            yield json.loads(r)
+
+    def iter_edges(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
+        for (r,) in self._q("MATCH (x:EdgeIndex) RETURN x.row" + (" ORDER BY x.key" if ordered else "")):
+            yield json.loads(r)
+
+    def iter_evidence(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
+        for (r,) in self._q("MATCH (v:Evidence) RETURN v.row" + (" ORDER BY v.edge_key, v.key" if ordered else "")):
+            yield json.loads(r)
+
+    def provenance(self) -> list[dict[str, Any]]:
+        rows = [json.loads(r) for (r,) in self._q("MATCH (p:Provenance) RETURN p.row")]
+        return sorted(rows, key=lambda p: (p["source"], p["version"]))
+
+    def stats(self) -> dict[str, Any]:
+        by_cat = Counter({c: n for c, n in self._q("MATCH (n:Entity) RETURN n.category, count(*)")})
+        by_pred = Counter({p: n for p, n in self._q("MATCH (x:EdgeIndex) RETURN x.predicate, count(*)")})
+        n_ev = self._q("MATCH (v:Evidence) RETURN count(*)")[0][0]
+        return {"nodes": sum(by_cat.values()), "edges": sum(by_pred.values()), "evidence": n_ev,
+                "by_category": dict(sorted(by_cat.items())), "by_predicate": dict(sorted(by_pred.items()))}
+
+    def read_cypher(self, query: str, params: dict[str, Any] | None = None, *, timeout_s: float = 10.0,
+                    row_limit: int = 1000) -> dict[str, Any]:
+        """The engine's own Cypher over the schema above, behind the gate, with a timeout and a row limit."""
+        guarded(query)
+        graph: dict[str, dict[str, dict[str, Any]]] = {"nodes": {}, "relationships": {}}
+        self.conn.set_query_timeout(max(1, int(timeout_s * 1000)))
+        try:
+            result = self._result(query, dict(params or {}))
+            columns = list(result.get_column_names())
+            rows: list[list[Any]] = []
+            truncated = False
+            while result.has_next():
+                if len(rows) >= row_limit:
+                    truncated = True
+                    break
+                rows.append([_plain(v, graph) for v in result.get_next()])
+        except RuntimeError as exc:
+            if "Interrupted" in str(exc):
+                raise StoreError(f"the query ran longer than {timeout_s:g} s and was stopped; add LIMIT or "
+                                 "narrow the MATCH") from None
+            raise StoreError(f"Cypher error: {str(exc).splitlines()[0]}") from None
+        finally:
+            self.conn.set_query_timeout(0)
+        return {"columns": columns, "rows": rows, "truncated": truncated, "engine": "ladybug",
+                "nodes": list(graph["nodes"].values()), "relationships": list(graph["relationships"].values())}
+
+
+def _plain(v: Any, graph: dict[str, dict[str, dict[str, Any]]]) -> Any:
+    """A JSON-ready value; nodes and relationships become their record rows and are collected for drawing."""
+    if isinstance(v, dict) and "_LABEL" in v:
+        props = json.loads(v["row"]) if isinstance(v.get("row"), str) else {
+            k: x for k, x in v.items() if not k.startswith("_")}
+        if "_SRC" in v:  # a relationship: its full row lives in EdgeIndex; the rel carries the walk fields
+            props = {k: x for k, x in v.items() if not k.startswith("_")}
+            graph["relationships"].setdefault(str(props.get("key")), props)
+        elif "id" in props:
+            graph["nodes"].setdefault(props["id"], props)
+        return props
+    if isinstance(v, dict):
+        return {str(k): _plain(x, graph) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x, graph) for x in v]
+    return v

@@ -1,0 +1,154 @@
+"""LadybugDB store: the default build gives the same graph and the same answers as the embedded
+store; its console is sealed (the engine reads and writes files on its own); a second writer is told
+the store is busy."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from kg.pipeline.build import collect
+from kg.pipeline.load import load
+from kg.query.explain import explain
+from kg.query.paths import find_paths
+from kg.store.base import StoreError
+from kg.store.embedded import EmbeddedStore
+from kg.store.ladybugdb import LadybugStore
+from kg.store.version import content_hash
+
+PAIRS = [("Decompression", "NP resorption"), ("Bone bioactive factors", "Matrix degradation"),
+         ("TNF", "MMP3"), ("Integrin signalling", "NP resorption")]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    d = tmp_path_factory.mktemp("lb")
+    loads = collect()
+    emb, lb = EmbeddedStore(d / "graph.json.gz"), LadybugStore(d / "graph.lbug", buffer_mb=128)
+    load(emb, loads)
+    load(lb, loads)
+    yield emb, lb
+    lb.close()
+
+
+def test_same_content_on_both_embedded_stores(pair):
+    emb, lb = pair
+    assert lb.stats() == emb.stats() and lb.stats()["edges"] > 5000
+    assert content_hash(lb) == content_hash(emb)
+    assert lb.provenance() == emb.provenance()
+
+
+@pytest.mark.parametrize("source,target", PAIRS)
+def test_same_ranked_paths_and_explanations(pair, source, target):
+    emb, lb = pair
+    a, b = find_paths(emb, source, target, k=10), find_paths(lb, source, target, k=10)
+    def ranked(res):
+        return [(p.nodes, [e["key"] for e in p.edges], p.sign, round(p.score, 12)) for p in res.paths]
+
+    assert ranked(a) == ranked(b) and a.paths, f"{source} -> {target}"
+    ea, eb = explain(emb, a, evidence_per_hop=2), explain(lb, b, evidence_per_hop=2)
+    assert ea["paths"] == eb["paths"] and ea["graph_version"] == eb["graph_version"]
+
+
+@pytest.mark.parametrize("query", [
+    "LOAD FROM '/etc/passwd' (file_format='csv', header=false, delim=':') RETURN *",
+    "COPY (MATCH (n:Entity) RETURN n.id) TO '/tmp/kg-leak.csv'",
+    "EXPORT DATABASE '/tmp/kg-leak'",
+    "IMPORT DATABASE '/tmp/kg-leak'",
+    "INSTALL json",
+    "LOAD EXTENSION '/tmp/x.so'",
+    "ATTACH '/tmp/other.lbug' AS other (dbtype lbug)",
+    "CALL read_csv_serial('/etc/passwd') RETURN *",  # crashes the engine if it ever runs
+    "CALL show_tables() RETURN *",
+    "MATCH (n:Entity) SET n.name = 'x' RETURN n",
+    "CHECKPOINT",
+])
+def test_console_refuses_the_engines_file_and_write_clauses(pair, query):
+    _, lb = pair
+    before = lb.stats()
+    with pytest.raises(StoreError, match="read-only|syntax|not allowed|refused|Refused"):
+        lb.read_cypher(query)
+    assert lb.stats() == before
+
+
+def test_console_reads_with_a_row_limit_and_a_timeout(pair):
+    _, lb = pair
+    out = lb.read_cypher("MATCH (a:Entity)-[r:REL]->(b:Entity) WHERE a.name = $n RETURN a, r, b.name", {"n": "TNF"},
+                         row_limit=3)
+    assert out["columns"] == ["a", "r", "b.name"] and len(out["rows"]) == 3 and out["truncated"]
+    assert out["rows"][0][0]["name"] == "TNF" and out["nodes"] and out["relationships"]
+    with pytest.raises(StoreError, match="longer than 0.2 s"):
+        lb.read_cypher("UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(*)", timeout_s=0.2)
+
+
+def test_a_second_writer_is_told_the_store_is_busy(tmp_path):
+    path = tmp_path / "graph.lbug"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from kg.store.ladybugdb import LadybugStore
+        s = LadybugStore({str(path)!r}, buffer_mb=32)
+        print("open", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match="store busy"):
+            LadybugStore(path, buffer_mb=32)
+    finally:
+        holder.communicate("", timeout=60)
+
+
+def test_a_killed_bulk_rebuild_leaves_the_old_graph_or_the_new_one_never_a_mix(tmp_path):
+    """kill -9 of a rebuild writing a different graph, at seeded random moments: the store then
+    holds exactly the old content or exactly the new one, and a plain rebuild gives the new one."""
+    import os
+    import random
+    import signal
+    import time
+
+    from kg.pipeline.load import rebuild
+
+    loads = collect()
+    path = tmp_path / "graph.lbug"
+    store = LadybugStore(path, buffer_mb=64)
+    rebuild(store, loads[:3])
+    old = content_hash(store)
+    store.close()
+    ref = LadybugStore(tmp_path / "ref.lbug", buffer_mb=64)
+    rebuild(ref, loads)
+    new = content_hash(ref)
+    ref.close()
+    assert old != new
+    script = textwrap.dedent(f"""
+        from kg.pipeline.build import collect
+        from kg.pipeline.load import rebuild
+        from kg.store.ladybugdb import LadybugStore
+        loads = collect()
+        print("go", flush=True)
+        rebuild(LadybugStore({str(path)!r}, buffer_mb=64), loads, fresh=True)
+        print("done", flush=True)
+    """)
+    rng = random.Random(10)
+    seen = []
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        assert proc.stdout.readline().strip() == "go"
+        time.sleep(rng.uniform(0.0, 1.5))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        store = LadybugStore(path, buffer_mb=64)
+        got = content_hash(store)
+        assert got in (old, new)
+        seen.append("new" if got == new else "old")
+        store.close()
+        if got == new:  # back to the old graph for the next kill
+            store = LadybugStore(path, buffer_mb=64)
+            rebuild(store, loads[:3], fresh=True)
+            store.close()
+    store = LadybugStore(path, buffer_mb=64)
+    rebuild(store, loads)
+    assert content_hash(store) == new
+    store.close()
