@@ -29,6 +29,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+def _wait_for_port_to_close(port: int, timeout_s: float = 60.0) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"port {port} still open {timeout_s:.0f} s after the server was killed")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--profile", default="default")
@@ -81,6 +94,7 @@ def main(argv=None) -> int:
             if victim == "jvm":
                 os.kill(neo4j_server.status(home / "neo4j", bolt_port=a.port)["pid"], signal.SIGKILL)
                 proc.wait()  # the build fails on its own once the server is gone
+                _wait_for_port_to_close(a.port)  # a restart while the dead JVM still holds it would fail
                 neo4j_server.start(home / "neo4j", bolt_port=a.port, password=password)
             else:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -97,7 +111,7 @@ def main(argv=None) -> int:
                "points": rows, "all_equal": all(r["equal_to_clean"] for r in rows)}
     finally:
         neo4j_server.stop(home / "neo4j")
-    res = ROOT / "bench" / "results" / f"rebuild-kill-{a.profile}.json"
+    res = ROOT / "bench" / "results" / f"rebuild-kill-{a.profile}-seed{a.seed}.json"
     res.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"{sum(r['equal_to_clean'] for r in rows)}/{len(rows)} killed builds recovered to the clean graph; wrote {res}")
     return 0 if out["all_equal"] else 1
