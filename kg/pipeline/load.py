@@ -98,6 +98,29 @@ def check(loads: Sequence[SourceLoad], strict: bool = False) -> None:
             raise BuildError(f"--strict: {len(bad)} rejected row(s), nothing written:\n  {shown}")
 
 
+def _build_evidence(loads: Sequence[SourceLoad]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Evidence rows of the whole build per edge key, so each edge is written once with its final belief."""
+    build_ev: dict[str, dict[str, dict[str, Any]]] = {}
+    for sl in loads:
+        for v in sl.evidence.values():
+            build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
+    return build_ev
+
+
+def _with_summary(e: Edge, evidence: dict[str, dict[str, Any]], opposed: dict[str, list[str]],
+                  cfg: dict[str, Any]) -> Edge:
+    """``e`` carrying the summary (belief, counts, contested) of ``evidence`` (key -> row)."""
+    summary = summarise([evidence[k] for k in sorted(evidence)], opposed.get(e.key), cfg)
+    return Edge(e.subject, e.predicate, e.object, e.sign, tuple(sorted({**dict(e.props), **summary}.items())))
+
+
+def _counts(sl: SourceLoad) -> dict[str, int]:
+    """The counts a source's provenance row records."""
+    return {"read": sl.report.read, "loaded": sl.report.loaded, "rejected": len(sl.report.rejected),
+            "unmapped": sl.report.unmapped_rows, "nodes": len(sl.nodes), "edges": len(sl.edges),
+            "evidence": len(sl.evidence)}
+
+
 def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, batch_size: int = 10000,
          progress: Callable[[int], None] | None = None) -> BuildReport:
     """Write every source load into ``store``; compute beliefs; record provenance last.
@@ -107,12 +130,7 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
     report = BuildReport()
     check(loads, strict)
     cfg = load_belief_config()
-    # Evidence of this whole build per edge, so each edge is written once with its final belief
-    # (no read-back pass over the store afterwards).
-    build_ev: dict[str, dict[str, dict[str, Any]]] = {}
-    for sl in loads:
-        for v in sl.evidence.values():
-            build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
+    build_ev = _build_evidence(loads)  # no read-back pass over the store afterwards
     opposed = contested_pairs(e for sl in loads for e in sl.edges.values())
     # evidence stored before this build: none when the store starts empty (a fresh rebuild), and the
     # build's own evidence is all in build_ev, so the per-batch read-back is skipped then
@@ -135,19 +153,14 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
             for e in batch:
                 rows = {r["key"]: r for r in stored.get(e.key, ())}
                 rows.update(build_ev.get(e.key, {}))
-                summary = summarise([rows[k] for k in sorted(rows)], opposed.get(e.key), cfg)
-                summarised.append(Edge(e.subject, e.predicate, e.object, e.sign,
-                                       tuple(sorted({**dict(e.props), **summary}.items()))))
+                summarised.append(_with_summary(e, rows, opposed, cfg))
             store.upsert([], summarised, ev)
             if progress:
                 progress(len(batch) + len(ev))
         report.nodes += len(nodes)
         report.edges += len(edges)
         report.evidence += len(evidence)
-        counts = {"read": sl.report.read, "loaded": sl.report.loaded, "rejected": len(sl.report.rejected),
-                  "unmapped": sl.report.unmapped_rows, "nodes": len(nodes), "edges": len(edges),
-                  "evidence": len(evidence)}
-        store.record_provenance(sl.provenance, counts, sl.params)
+        store.record_provenance(sl.provenance, _counts(sl), sl.params)
         report.sources.append(sl.report.to_dict())
     store.flush()
     return report
@@ -159,10 +172,7 @@ def final_rows(loads: Sequence[SourceLoad]) -> tuple[dict[str, dict[str, Any]], 
     (for stores that write a whole graph at once, see :class:`kg.store.base.BulkStore`): nodes merged
     across sources in load order, each edge with the summary of all its evidence in the build."""
     cfg = load_belief_config()
-    build_ev: dict[str, dict[str, dict[str, Any]]] = {}
-    for sl in loads:
-        for v in sl.evidence.values():
-            build_ev.setdefault(v.edge_key, {})[v.key] = v.to_dict()
+    build_ev = _build_evidence(loads)
     opposed = contested_pairs(e for sl in loads for e in sl.edges.values())
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[str, dict[str, Any]] = {}
@@ -171,15 +181,10 @@ def final_rows(loads: Sequence[SourceLoad]) -> tuple[dict[str, dict[str, Any]], 
         for n in sorted(sl.nodes.values(), key=lambda n: n.id):
             nodes[n.id] = merge_node_row(nodes.get(n.id), n.to_dict())
         for e in sorted(sl.edges.values(), key=lambda e: e.key):
-            rows = build_ev.get(e.key, {})
-            summary = summarise([rows[k] for k in sorted(rows)], opposed.get(e.key), cfg)
-            row = Edge(e.subject, e.predicate, e.object, e.sign,
-                       tuple(sorted({**dict(e.props), **summary}.items()))).to_dict()
+            row = _with_summary(e, build_ev.get(e.key, {}), opposed, cfg).to_dict()  # n_evidence included
             edges[e.key] = {**edges.get(e.key, {"belief": None}), **row}
         for v in sl.evidence.values():
             evidence[v.key] = v.to_dict()
-    for row in evidence.values():  # as the stores count it: the evidence rows an edge holds
-        edges[row["edge_key"]]["n_evidence"] = len(build_ev[row["edge_key"]])
     return nodes, edges, evidence
 
 
@@ -191,12 +196,9 @@ def bulk_load(store: BulkStore, loads: Sequence[SourceLoad], keep: Sequence[dict
                          evidence=sum(len(sl.evidence) for sl in loads))
     provenance = list(keep)
     for sl in loads:
-        counts = {"read": sl.report.read, "loaded": sl.report.loaded, "rejected": len(sl.report.rejected),
-                  "unmapped": sl.report.unmapped_rows, "nodes": len(sl.nodes), "edges": len(sl.edges),
-                  "evidence": len(sl.evidence)}
         provenance = [p for p in provenance if (p["source"], p["version"]) != (sl.provenance.source,
                                                                                  sl.provenance.version)]
-        provenance.append({**sl.provenance.to_dict(), "counts": counts, "params": sl.params})
+        provenance.append({**sl.provenance.to_dict(), "counts": _counts(sl), "params": sl.params})
         report.sources.append(sl.report.to_dict())
     store.replace_all(list(nodes.values()), list(edges.values()), list(evidence.values()), provenance)
     report.content = rows_hash(nodes.values(), edges.values(), evidence.values())

@@ -58,6 +58,12 @@ def _dump(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, sort_keys=True)
 
 
+def _edge_param(row: dict[str, Any], evidence_keys: list[str]) -> dict[str, Any]:
+    """One edge as the write queries take it: the walk fields, its evidence keys and the full row."""
+    return {"k": row["key"], "s": row["subject"], "o": row["object"], "p": row["predicate"],
+            "sign": int(row.get("sign") or 0), "b": row.get("belief"), "evs": evidence_keys, "row": _dump(row)}
+
+
 class LadybugStore:
     name = "ladybug"
 
@@ -145,11 +151,6 @@ class LadybugStore:
             evs = sorted(set(evs) | added)
             final[k] = ({**row, "n_evidence": len(evs)}, evs)
 
-        def edge_param(k: str) -> dict[str, Any]:
-            row, evs = final[k]
-            return {"k": k, "s": row["subject"], "o": row["object"], "p": row["predicate"],
-                    "sign": int(row.get("sign") or 0), "b": row.get("belief"), "evs": evs, "row": _dump(row)}
-
         def work() -> None:
             if new_nodes:
                 self.conn.execute("UNWIND $rows AS r CREATE (:Entity {id: r.id, category: r.category, name: r.name, "
@@ -159,8 +160,8 @@ class LadybugStore:
                 self.conn.execute("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.category = r.category, "
                                   "n.name = r.name, n.synonyms = CAST(r.synonyms AS STRING[]), n.row = r.row",
                                   {"rows": [self._node_param(r) for r in set_nodes]})
-            created = [edge_param(k) for k in sorted(final) if k not in old_edges]
-            updated = [edge_param(k) for k in sorted(final) if k in old_edges]
+            created = [_edge_param(*final[k]) for k in sorted(final) if k not in old_edges]
+            updated = [_edge_param(*final[k]) for k in sorted(final) if k in old_edges]
             if created:
                 self.conn.execute("UNWIND $rows AS r MATCH (a:Entity {id: r.s}) MATCH (b:Entity {id: r.o}) "
                                   "CREATE (a)-[:REL {key: r.k, predicate: r.p, sign: CAST(r.sign AS INT64), "
@@ -194,12 +195,7 @@ class LadybugStore:
 
     def set_edge_props(self, props: dict[str, dict[str, Any]]) -> None:
         found = self._rows_by_pk("EdgeIndex", "key", props, "x.row, x.evidence")
-        rows = []
-        for k, row, evs in found:
-            r = {**json.loads(row), **props[k]}
-            rows.append({"k": k, "s": r["subject"], "o": r["object"], "p": r["predicate"],
-                         "sign": int(r.get("sign") or 0), "b": r.get("belief"), "evs": list(evs or []),
-                         "row": _dump(r)})
+        rows = [_edge_param({**json.loads(row), **props[k]}, list(evs or [])) for k, row, evs in found]
         if rows:
             self._write(lambda: self._set_edges(rows))
 
@@ -255,9 +251,7 @@ class LadybugStore:
                 upd = []
                 for k, row, evs in kept:
                     evs = [v for v in evs if v not in recount[k]]
-                    row = {**row, "n_evidence": len(evs)}
-                    upd.append({"k": k, "s": row["subject"], "o": row["object"], "p": row["predicate"],
-                                "sign": int(row.get("sign") or 0), "b": row.get("belief"), "evs": evs, "row": _dump(row)})
+                    upd.append(_edge_param({**row, "n_evidence": len(evs)}, evs))
                 self._set_edges(upd)
             if node_ids:
                 self.conn.execute("UNWIND $ids AS i MATCH (n:Entity {id: i}) DELETE n", {"ids": node_ids})
