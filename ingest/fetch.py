@@ -1,4 +1,4 @@
-"""HTTP fetching for sources (HGNC, Reactome, WikiPathways, KEGG REST), kept apart from parsing.
+"""HTTP fetching for sources (HGNC, Reactome, WikiPathways, KEGG REST, PubTator3), kept apart from parsing.
 
 One HTTP client for every source: :func:`http_session` is a ``requests`` session whose retries
 (429/5xx answers and connection errors, exponential backoff, ``Retry-After`` honoured) are urllib3's
@@ -34,7 +34,10 @@ ENDPOINTS: dict[str, str] = {
     "reactome_relations": "https://reactome.org/download/current/ReactomePathwaysRelation.txt",
     "wikipathways_gpml": "https://www.wikipathways.org/wikipathways-assets/pathways/{wp}/{wp}.gpml",
     "kegg_kgml": "https://rest.kegg.jp/get/{pathway}/kgml",
+    # entities and relations of up to 100 PMIDs per request (PubTator3 API, BioC JSON)
+    "pubtator3_biocjson": "https://www.ncbi.nlm.nih.gov/research/pubtator3-api/publications/export/biocjson",
 }
+PUBTATOR3_BATCH = 100
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -169,6 +172,15 @@ class Fetcher:
 
     def wikipathways_gpml(self, wp: str, **kw) -> Fetched:
         return self.get(self.endpoints["wikipathways_gpml"].format(wp=wp), **kw)
+
+    def pubtator3_documents(self, pmids: list[str], **kw) -> list[Fetched]:
+        """PubTator3's BioC JSON (entities and relations) for ``pmids``, in batches of 100 PMIDs."""
+        bad = [p for p in pmids if not str(p).isdigit()]
+        if bad:
+            raise ValueError(f"not PMIDs: {', '.join(map(str, bad[:5]))}")
+        base = self.endpoints["pubtator3_biocjson"]
+        return [self.get(f"{base}?pmids={','.join(map(str, pmids[i:i + PUBTATOR3_BATCH]))}&full=false", **kw)
+                for i in range(0, len(pmids), PUBTATOR3_BATCH)]
 
     def kegg_kgml(self, pathway: str, **kw) -> Fetched:
         """A KGML file from KEGG REST for the user's own use (KEGG data is never shipped)."""

@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 from ingest.context import parse_context
 from ingest.hgnc import HGNCResolver, default_resolver
+from ingest.nlp.cues import claim_flags
 from ingest.nlp.dictionaries import lexicon_terms
 from ingest.nlp.model import EXTRACTOR, EXTRACTOR_VERSION, Mention, Relation, sentence_spans
 from ingest.nlp.pipeline import default_pipeline
@@ -31,9 +32,22 @@ from ontology import load_ontology
 LICENCE = "NLM PubMed terms (abstracts: publisher copyright; sentences quoted as evidence)"
 
 
+#: who reads a PubTator3 document: our reader on its entities, PubTator3's own relations, or both
+READERS = ("ours", "pubtator3", "both")
+#: PubTator3 relation type -> (predicate, sign) when no rule of ours reads the sentence
+PUBTATOR3_TYPES: dict[str, tuple[str, int]] = {
+    "Positive_Correlation": ("associated_with", 1), "Negative_Correlation": ("associated_with", -1),
+    "Bind": ("binds", 0), "Association": ("associated_with", 0), "Cotreatment": ("associated_with", 0),
+    "Drug_Interaction": ("associated_with", 0), "Comparison": ("associated_with", 0),
+    "Conversion": ("associated_with", 0), "Stimulate": ("increases", 1), "Inhibit": ("decreases", -1),
+}
+PUBTATOR3_EXTRACTOR = "PubTator3 (BioREx relations)"
+
+
 @dataclass(frozen=True)
 class Document:
-    """Text to mine with its citation; ``entities`` (start, end, id, category) when given."""
+    """Text to mine with its citation; ``entities`` (start, end, id, category) when given, and
+    ``relations`` (id1, id2, type) another reader (PubTator3) found."""
 
     citation: str
     title: str
@@ -43,6 +57,7 @@ class Document:
     mesh: tuple[str, ...] = ()
     where: str = ""
     entities: tuple[tuple[int, int, str, str], ...] | None = None
+    relations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -52,13 +67,15 @@ class LiteratureStats:
     relations: int = 0
     verified: int = 0
     unverified: int = 0
+    pair_relations: int = 0  # more, from the pair model (pairs no rule relation joins)
+    pubtator3_relations: int = 0  # PubTator3's own relations placed in a sentence
     impossible: int = 0  # category pairs the ontology forbids for text-mined relations (never expected)
     skipped_documents: int = 0
     messages: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"documents": self.documents, "sentences": self.sentences, "relations": self.relations,
-                "verified": self.verified, "unverified": self.unverified, "impossible": self.impossible,
+                "pair_relations": self.pair_relations, "pubtator3_relations": self.pubtator3_relations, "verified": self.verified, "unverified": self.unverified, "impossible": self.impossible,
                 "skipped_documents": self.skipped_documents, "messages": self.messages[:50]}
 
 
@@ -85,7 +102,8 @@ def document_from_article(a: Article) -> Document:
 
 
 def document_from_pubtator(d: PubTatorDocument) -> Document:
-    return Document(f"PMID:{d.pmid}", d.title, d.text, d.year, d.journal, (), d.where, tuple(d.entities))
+    return Document(f"PMID:{d.pmid}", d.title, d.text, d.year, d.journal, (), d.where, tuple(d.entities),
+                    tuple(d.relations))
 
 
 def entity_node(m: Mention, resolver: HGNCResolver, source: str) -> Node:
@@ -129,8 +147,14 @@ def publication_node(doc: Document, source: str) -> Node:
 
 def records_from_documents(docs: Iterable[Document], source: str = "literature",
                            resolver: HGNCResolver | None = None, nlp=None,
-                           version: str = "", path: str = "") -> LiteratureResult:
-    """Run the NLP pipeline over ``docs`` and build a SourceLoad of verified evidence."""
+                           version: str = "", path: str = "", reader: str = "ours") -> LiteratureResult:
+    """Run the NLP pipeline over ``docs`` and build a SourceLoad of verified evidence.
+
+    ``reader``: ``ours`` (the rules and the pair model), ``pubtator3`` (the relations the documents
+    carry, each placed in the first sentence naming both; evidence source ``pubtator3``) or ``both``.
+    """
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {', '.join(READERS)}, not {reader!r}")
     resolver = resolver or default_resolver()
     nlp = nlp or default_pipeline()
     prov = Provenance(source, version or f"{EXTRACTOR}/{EXTRACTOR_VERSION}", LICENCE, now_iso(), path)
@@ -148,14 +172,83 @@ def records_from_documents(docs: Iterable[Document], source: str = "literature",
         stats.documents += 1
         stats.sentences += len(sentence_spans(sd))
         load.add_row(f"{d.where or d.citation}:publication", [publication_node(d, source)], [], [])
-        for r in sd._.relations or []:
-            stats.relations += 1
-            _add_relation(load, stats, d, r, resolver, source)
+        if reader in ("ours", "both"):
+            for r in sd._.relations or []:
+                stats.relations += 1
+                _add_relation(load, stats, d, r, resolver, source)
+            for r in pair_relations(sd, d.text):
+                stats.pair_relations += 1
+                _add_relation(load, stats, d, r, resolver, source)
+        if reader in ("pubtator3", "both"):
+            for r in pubtator3_relations(sd, d, stats, load):
+                stats.pubtator3_relations += 1
+                _add_relation(load, stats, d, r, resolver, "pubtator3", PUBTATOR3_EXTRACTOR)
     return LiteratureResult(load, stats)
 
 
+def pubtator3_relations(doc, d: Document, stats: "LiteratureStats", load: SourceLoad) -> list[Relation]:
+    """PubTator3's relations of ``d``, each read in the first sentence that names both entities.
+
+    The sign comes from the relation type (``Positive_Correlation`` +1, ``Negative_Correlation``
+    -1, ``Bind`` binds) unless one of our rules reads that sentence for the same two entities: then
+    the rule's predicate, direction and sign (the cue words) are kept. A relation whose entities
+    never share a sentence is rejected with its document and ids (it is a document-level claim).
+    """
+    if not d.relations:
+        return []
+    sents = [(s.start_char, s.end_char) for s in sentence_spans(doc)]
+    by_id: dict[str, list[Mention]] = {}
+    for s, e, eid, cat in d.entities or ():
+        by_id.setdefault(eid, []).append(Mention(d.text[s:e], s, e, eid, cat))
+    rules = {(frozenset((r.subject.id, r.object.id)), r.sentence): r for r in doc._.relations or []}
+    out = []
+    for a, b, rtype in d.relations:
+        found = None
+        for s, e in sents:
+            ma = [m for m in by_id.get(a, ()) if s <= m.start and m.end <= e]
+            mb = [m for m in by_id.get(b, ()) if s <= m.start and m.end <= e]
+            if ma and mb and a != b:
+                found = (s, e, ma[0], mb[0])
+                break
+        if found is None:
+            load.reject(f"{d.where or d.citation}:PubTator3 {a}-{b}",
+                        f"PubTator3 {rtype or 'relation'} {a}-{b}: no sentence names both (document-level claim)")
+            continue
+        s, e, ma0, mb0 = found
+        while e > s and d.text[e - 1].isspace():
+            e -= 1
+        rule = rules.get((frozenset((a, b)), (s, e))) or rules.get((frozenset((a, b)), found[:2]))
+        if rule is not None:
+            out.append(Relation(rule.subject, rule.predicate, rule.object, rule.sign, rule.trigger, (s, e),
+                                ["pubtator3_relation", f"pubtator3_type:{rtype}", *rule.flags]))
+            continue
+        predicate, sign = PUBTATOR3_TYPES.get(rtype, ("associated_with", 0))
+        out.append(Relation(ma0, predicate, mb0, sign, "", (s, e),
+                            ["pubtator3_relation", f"pubtator3_type:{rtype}", *claim_flags(d.text, (s, e), ma0, mb0)]))
+    return out
+
+
+def pair_relations(doc, text: str) -> list[Relation]:
+    """The pair model's pairs (:mod:`ingest.nlp.pairs`) that no rule relation already joins, as
+    unsigned ``associated_with`` claims of the sentence where both are named (flag ``pair_model``).
+
+    A pair the two concepts never share a sentence for is a document-level guess: no evidence.
+    """
+    ruled = {frozenset((r.subject.id, r.object.id)) for r in doc._.relations or []}
+    out = []
+    for p in doc._.pairs or []:
+        if p.sentence is None or frozenset((p.a.id, p.b.id)) in ruled:
+            continue
+        s, e = p.sentence
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        flags = ["pair_model", *claim_flags(text, (s, e), p.a, p.b)]
+        out.append(Relation(p.a, "associated_with", p.b, 0, "", (s, e), flags))
+    return out
+
+
 def _add_relation(load: SourceLoad, stats: LiteratureStats, d: Document, r: Relation,
-                  resolver: HGNCResolver, source: str) -> None:
+                  resolver: HGNCResolver, source: str, extractor: str = f"{EXTRACTOR}/{EXTRACTOR_VERSION}") -> None:
     s, e = r.sentence
     sentence = d.text[s:e]
     where = f"{d.where or d.citation}:{s}-{e}"
@@ -172,7 +265,7 @@ def _add_relation(load: SourceLoad, stats: LiteratureStats, d: Document, r: Rela
     edge = Edge(r.subject.id, r.predicate, r.object.id, r.sign)
     ctx = parse_context(f"{sentence} {d.title}")
     ctx.pop("text", None)
-    ev = Evidence(edge.key, source, d.citation, sentence, (s, e), f"{EXTRACTOR}/{EXTRACTOR_VERSION}",
+    ev = Evidence(edge.key, source, d.citation, sentence, (s, e), extractor,
                   tuple(sorted(ctx.items())), tuple(sorted(r.flags)), r.sign, d.year)
     try:
         nodes = [entity_node(r.subject, resolver, source), entity_node(r.object, resolver, source)]

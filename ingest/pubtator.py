@@ -178,35 +178,51 @@ def parse_pubtator_files(paths: Iterable[str | Path], resolver: HGNCResolver | N
     for path in paths:
         path = Path(path)
         try:
-            with reader_boundary(path.name):  # RecursionError too: JSON nested thousands deep
-                data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+            raw = path.read_bytes()
         except OSError as exc:
             out.skipped += 1
             out.messages.append(f"{path.name}: not readable BioC JSON ({exc})")
             continue
-        except IngestError as exc:
-            out.skipped += 1
-            out.messages.append(f"{exc.where}: not readable BioC JSON ({exc.reason})")
-            continue
-        if isinstance(data, dict) and "documents" in data:
-            docs = data["documents"]
-        elif isinstance(data, dict) and "PubTator3" in data:
-            docs = data["PubTator3"]
-        else:
-            docs = data
-        if not isinstance(docs, list):
-            docs = [docs]
-        for i, d in enumerate(docs):
-            where = f"{path.name}:document {i + 1}"
-            if not isinstance(d, dict):
-                out.skipped += 1
-                out.messages.append(f"{where}: not a BioC document")
-                continue
-            doc, why = parse_bioc_document(d, where, resolver)
-            if doc is None:
-                out.skipped += 1
-                out.messages.append(f"{where}: {why}; document skipped")
-            elif doc.pmid not in seen:
-                seen.add(doc.pmid)
-                out.documents.append(doc)
+        _parse_into(out, seen, raw, path.name, resolver)
     return out
+
+
+def parse_pubtator_bytes(chunks: Iterable[tuple[str, bytes]], resolver: HGNCResolver | None = None) -> PubTatorParse:
+    """Like :func:`parse_pubtator_files` for ``(name, content)`` pairs (e.g. PubTator3 API answers)."""
+    out = PubTatorParse()
+    seen: set[str] = set()
+    for name, raw in chunks:
+        _parse_into(out, seen, raw, name, resolver)
+    return out
+
+
+def _parse_into(out: PubTatorParse, seen: set[str], raw: bytes, name: str, resolver: HGNCResolver | None) -> None:
+    """Parse one BioC JSON payload into ``out``; a malformed payload or document is a message, not an error."""
+    try:
+        with reader_boundary(name):  # RecursionError too: JSON nested thousands deep
+            data = json.loads(raw.decode("utf-8", errors="replace"))
+    except IngestError as exc:
+        out.skipped += 1
+        out.messages.append(f"{exc.where}: not readable BioC JSON ({exc.reason})")
+        return
+    if isinstance(data, dict) and "documents" in data:
+        docs = data["documents"]
+    elif isinstance(data, dict) and "PubTator3" in data:
+        docs = data["PubTator3"]
+    else:
+        docs = data
+    if not isinstance(docs, list):
+        docs = [docs]
+    for i, d in enumerate(docs):
+        where = f"{name}:document {i + 1}"
+        if not isinstance(d, dict):
+            out.skipped += 1
+            out.messages.append(f"{where}: not a BioC document")
+            continue
+        doc, why = parse_bioc_document(d, where, resolver)
+        if doc is None:
+            out.skipped += 1
+            out.messages.append(f"{where}: {why}; document skipped")
+        elif doc.pmid not in seen:
+            seen.add(doc.pmid)
+            out.documents.append(doc)

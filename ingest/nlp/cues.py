@@ -39,20 +39,26 @@ def _negated(words: list[str], neg: frozenset) -> bool:
                for i, w in enumerate(words))
 
 
+def claim_flags(text: str, sentence: tuple[int, int], a, b) -> list[str]:
+    """``negated`` / ``hedged`` for a claim joining mentions ``a`` and ``b`` of one sentence.
+
+    >>> from ingest.nlp.model import Mention
+    >>> t = "TNF did not increase MMP3."
+    >>> claim_flags(t, (0, len(t)), Mention("TNF", 0, 3, "x", "gene"), Mention("MMP3", 21, 25, "y", "gene"))
+    ['negated']
+    """
+    neg, hedge = cue_words()
+    flags = []
+    if _negated(_words(text, min(a.start, b.start), max(a.end, b.end)), neg):
+        flags.append("negated")
+    if any(w in hedge for w in _words(text, *sentence)):
+        flags.append("hedged")
+    return flags
+
+
 @Language.component("negation_hedging")
 def negation_hedging(doc: Doc) -> Doc:
-    neg, hedge = cue_words()
     text = doc_text(doc)
-    hedged_sentence: dict[tuple[int, int], bool] = {}
     for r in doc._.relations or []:
-        lo = min(r.subject.start, r.object.start)
-        hi = max(r.subject.end, r.object.end)
-        if r.sentence not in hedged_sentence:
-            hedged_sentence[r.sentence] = any(w in hedge for w in _words(text, *r.sentence))
-        flags = []
-        if _negated(_words(text, lo, hi), neg):
-            flags.append("negated")
-        if hedged_sentence[r.sentence]:
-            flags.append("hedged")
-        r.flags = flags
+        r.flags = claim_flags(text, r.sentence, r.subject, r.object)
     return doc

@@ -104,3 +104,34 @@ def learned_gene_forms() -> dict[str, tuple[str, int, int]]:
     """Gene/protein form -> (NCBI Gene id, annotated, occurrences), filtered by precision."""
     return {f: v for f, v in learn_forms(train_docs(), "GeneOrGeneProduct").items()
             if len(f) >= 2 and _ALNUM.search(f) and keep(v[1], v[2])}
+
+
+@lru_cache(maxsize=1)
+def learned_rodent_ids() -> dict[tuple[str, str], str]:
+    """(HGNC id of the human orthologue, ``rat``/``mouse``) -> the NCBI Gene id BioRED Train gives.
+
+    Each Train gene mention with a non-human id is resolved as written by our resolver (rodent
+    symbols included) and filed under the species :func:`ingest.nlp.species.document_species`
+    reads from its document; the most frequent id wins.
+    """
+    from ingest.hgnc import default_resolver
+    from ingest.nlp.species import document_species
+
+    resolver = default_resolver()
+    human = {g.entrez_id for g in resolver.genes.values() if g.entrez_id}
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for d in train_docs():
+        species = document_species(d.text)
+        if species == "human":
+            continue
+        for _s, _e, text, typ, eid in d.mentions:
+            if typ != "GeneOrGeneProduct":
+                continue
+            res = resolver.resolve(text)
+            if not res.ok:
+                continue
+            for x in eid.split(","):
+                x = x.strip()
+                if x and x != "-" and x not in human:
+                    votes[(res.hgnc_id, species)][x] += 1
+    return {k: c.most_common(1)[0][0] for k, c in votes.items()}

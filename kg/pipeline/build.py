@@ -128,7 +128,7 @@ PROFILES: dict[str, list[str]] = {
 def _literature(ctx: BuildContext) -> list[SourceLoad]:
     """The disc-biology PubMed records under ``<shared>/literature/disc`` (one per PMID: the two
     files overlap) and the PubTator JSON under ``<shared>/pubmed/pubtator``, mined into
-    sentence-level evidence."""
+    sentence-level evidence (PubTator: our reader on its entities and its own relations)."""
     from ingest.literature import records_from_articles, records_from_pubtator
     from ingest.pubmed import parse_pubmed_files
     from ingest.pubtator import parse_pubtator_files
@@ -145,7 +145,7 @@ def _literature(ctx: BuildContext) -> list[SourceLoad]:
     docs = parse_pubtator_files(sorted(pubtator.glob("*.json"))).documents
     return [records_from_articles(list(by_pmid.values()), source="pubmed", resolver=ctx.resolver,
                                   path=str(disc)).load,
-            records_from_pubtator(docs, resolver=ctx.resolver, path=str(pubtator)).load]
+            records_from_pubtator(docs, resolver=ctx.resolver, path=str(pubtator), reader="both").load]
 
 
 SOURCES["literature"] = _literature

@@ -4,11 +4,19 @@ belief = 1 - prod_over_sources(syst_s + prod_over_papers(rand_eff))
 where rand_eff = 1 - (1 - rand_s) * w_design * w_hedge for one paper (its best evidence).
 Negated evidence lowers belief: belief *= (1 - penalty) ** n_negated_papers.
 
+One paper counts once **across** sources too: a PMID that our reader and PubTator3 both read (or
+that a curated fact also cites) is filed under the one source whose reading of it is most
+reliable, (1 - rand_s) * w, so two readers of one abstract are not two confirmations.
+
 >>> cfg = load_belief_config()
 >>> one = belief([{"source": "curated", "citation": "PMID:1", "context": {"design": "clinical"}}], cfg)["belief"]
 >>> two = belief([{"source": "curated", "citation": "PMID:1", "context": {"design": "clinical"}},
 ...               {"source": "curated", "citation": "PMID:1", "context": {"design": "clinical"}, "text": "again"}], cfg)["belief"]
 >>> one == two   # the same paper counts once
+True
+>>> ours, theirs = {"source": "pubmed", "citation": "PMID:2"}, {"source": "pubtator", "citation": "PMID:2"}
+>>> both = belief([ours, theirs], cfg)["belief"]
+>>> both == max(belief([ours], cfg)["belief"], belief([theirs], cfg)["belief"])   # ... and once across readers
 True
 """
 from __future__ import annotations
@@ -47,6 +55,7 @@ def belief(evidence: Iterable[dict[str, Any]], cfg: dict[str, Any] | None = None
     negated: set[str] = set()
     signs: set[int] = set()
     papers: set[str] = set()
+    reading: dict[str, tuple[str, float, float]] = {}  # citation -> (source, weight, reliability)
     no_paper = set(cfg.get("no_paper_sources") or ())
     for ev in evidence:
         cite = str(ev.get("citation") or ev.get("key"))
@@ -58,8 +67,12 @@ def belief(evidence: Iterable[dict[str, Any]], cfg: dict[str, Any] | None = None
         if ev.get("sign"):
             signs.add(int(ev["sign"]))
         src = ev.get("source", "default")
-        best = by_source.setdefault(src, {})
-        best[cite] = max(best.get(cite, 0.0), _paper_weight(ev, cfg))  # one paper, its best evidence
+        prior = cfg["sources"].get(src, cfg["sources"]["default"])
+        w = _paper_weight(ev, cfg)
+        if (1.0 - prior["rand"]) * w > reading.get(cite, ("", 0.0, -1.0))[2]:
+            reading[cite] = (src, w, (1.0 - prior["rand"]) * w)  # one paper: its most reliable reading
+    for cite, (src, w, _r) in reading.items():
+        by_source.setdefault(src, {})[cite] = w
     p_wrong = 1.0
     for src, per_paper in by_source.items():
         prior = cfg["sources"].get(src, cfg["sources"]["default"])

@@ -22,19 +22,27 @@ def test_scores_on_a_few_documents():
     ner = evaluate_ner(docs)
     assert ner["exact_span"]["gold"] > 0 and 0 < ner["exact_span"]["precision"] <= 1
     rel = evaluate_relations(docs)
-    assert rel["gene_gene"]["type_ignored"]["gold"] > 0
+    assert rel["rules"]["gene_gene"]["type_ignored"]["gold"] > 0
+    assert rel["pair_model"]["gene_gene"]["type_ignored"]["gold"] == rel["rules"]["gene_gene"]["type_ignored"]["gold"]
     assert prf(0, 0, 5)["precision"] is None
 
 
 def test_relations_score_every_gold_relation_of_the_split():
     docs = read_pubtator(shared_data() / "corpora" / "BioRED" / "Dev.PubTator")
-    rel = evaluate_relations(docs)
-    assert rel["gold_relations"] == sum(len(d.relations) for d in docs) == 1162
+    out = evaluate_relations(docs)
+    assert out["gold_relations"] == sum(len(d.relations) for d in docs) == 1162
     unique_pairs = {(d.pmid, *sorted((a, b))) for d in docs for _t, a, b in d.relations}
-    assert rel["all_relations"]["type_ignored"]["gold"] == len(unique_pairs)
-    kinds = ("gene_gene", "gene_chemical", "chemical_chemical", "gene_disease", "chemical_disease")
-    assert sum(rel[k]["type_ignored"]["gold"] for k in kinds) > 700  # not just gene-gene and gene-chemical
-    assert rel["gene_chemical"]["type_ignored"]["predicted"] > 0  # chemicals learned from Train, scored on Dev
+    for reader in ("rules", "pair_model"):
+        rel = out[reader]
+        assert rel["all_relations"]["type_ignored"]["gold"] == len(unique_pairs)
+        kinds = ("gene_gene", "gene_chemical", "chemical_chemical", "gene_disease", "chemical_disease")
+        assert sum(rel[k]["type_ignored"]["gold"] for k in kinds) > 700  # not just gene-gene and gene-chemical
+        both = rel["gene_gene_plus_gene_chemical"]["type_ignored"]
+        assert both["gold"] == rel["gene_gene"]["type_ignored"]["gold"] + rel["gene_chemical"]["type_ignored"]["gold"]
+    assert out["pair_model"]["gene_chemical"]["type_ignored"]["predicted"] > 0  # chemicals learned from Train
+    # the learned pair model finds more gold pairs than the sentence rules, on Dev (its tuning split)
+    assert (out["pair_model"]["gene_gene_plus_gene_chemical"]["type_ignored"]["tp"]
+            > 3 * out["rules"]["gene_gene_plus_gene_chemical"]["type_ignored"]["tp"])
 
 
 def _scrambled(docs):
@@ -53,10 +61,13 @@ def test_predictions_never_borrow_gold_ids():
     ner, ner_x = evaluate_ner(docs), evaluate_ner(_scrambled(docs))
     assert ner["normalised_ncbi_gene"]["predicted"] == ner_x["normalised_ncbi_gene"]["predicted"] > 0
     assert ner["normalised_ncbi_gene"]["tp"] > 0 and ner_x["normalised_ncbi_gene"]["tp"] == 0
-    rel, rel_x = evaluate_relations(docs), evaluate_relations(_scrambled(docs))
-    for kind in ("gene_gene", "gene_chemical", "all_relations"):
-        assert rel[kind]["type_ignored"]["predicted"] == rel_x[kind]["type_ignored"]["predicted"]
-        assert rel_x[kind]["type_ignored"]["tp"] == 0
+    out, out_x = evaluate_relations(docs), evaluate_relations(_scrambled(docs))
+    for reader in ("rules", "pair_model"):
+        rel, rel_x = out[reader], out_x[reader]
+        for kind in ("gene_gene", "gene_chemical", "all_relations"):
+            assert rel[kind]["type_ignored"]["predicted"] == rel_x[kind]["type_ignored"]["predicted"]
+            assert rel_x[kind]["type_ignored"]["tp"] == 0
+    assert out["pair_model"]["all_relations"]["type_ignored"]["tp"] > 0
 
 
 def test_learned_dictionaries_come_from_train_only():

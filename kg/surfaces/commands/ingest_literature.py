@@ -1,4 +1,4 @@
-"""``kg ingest pubmed|pubmed-xml|pubtator``: literature into sentence-level, verified evidence."""
+"""``kg ingest pubmed|pubmed-xml|pubtator|pubtator3``: literature into sentence-level, verified evidence."""
 from __future__ import annotations
 
 import os
@@ -31,6 +31,7 @@ def _store_result(result, problems: list[str], skipped: int, as_json: bool) -> N
     for m in problems[:20]:
         console.print(f"[yellow]skipped[/] {m}")
     console.print(f"{stats['documents']} documents, {stats['sentences']} sentences, {stats['relations']} relations "
+                  f"+ {stats['pair_relations']} from the pair model + {stats['pubtator3_relations']} from PubTator3 "
                   f"({stats['verified']} verified, {stats['unverified']} unverified), "
                   f"{stats['skipped_documents']} documents skipped; wrote {report.edges} edges and "
                   f"{report.evidence} evidence into {s.store}")
@@ -48,15 +49,60 @@ def ingest_pubmed_xml(files: list[Path] = typer.Argument(..., help="PubMed/MEDLI
     _store_result(result, problems.messages, problems.skipped, as_json)
 
 
+READER_HELP = ("ours: our reader on PubTator3's entities; pubtator3: PubTator3's own relations, each in the "
+               "sentence naming both; both: the two (a paper still counts once in belief).")
+
+
+def _reader(value: str) -> str:
+    from ingest.literature import READERS
+
+    if value not in READERS:
+        raise typer.BadParameter(f"choose one of {', '.join(READERS)}")
+    return value
+
+
 @ingest_app.command("pubtator")
 def ingest_pubtator(files: list[Path] = typer.Argument(..., help="PubTator3 BioC-JSON files."),
+                    reader: str = typer.Option("both", "--reader", callback=_reader, help=READER_HELP),
                     as_json: bool = typer.Option(False, "--json")) -> None:
     """Mine PubTator3 BioC-JSON documents, taking their entity annotations as given."""
     from ingest.literature import records_from_pubtator
     from ingest.pubtator import parse_pubtator_files
 
     parsed = parse_pubtator_files(files)
-    result = records_from_pubtator(parsed.documents, path=";".join(map(str, files)))
+    result = records_from_pubtator(parsed.documents, path=";".join(map(str, files)), reader=reader)
+    _store_result(result, parsed.messages, parsed.skipped, as_json)
+
+
+@ingest_app.command("pubtator3")
+def ingest_pubtator3(pmids: str = typer.Option(..., "--pmids", help="Comma-separated PMIDs, or @FILE (one per line)."),
+                     reader: str = typer.Option("both", "--reader", callback=_reader, help=READER_HELP),
+                     base_url: str | None = typer.Option(None, "--base-url", help="PubTator3 API mirror (tests)."),
+                     as_json: bool = typer.Option(False, "--json")) -> None:
+    """Fetch PubTator3's entities and relations for PMIDs (cached) and mine them into evidence."""
+    from ingest.fetch import Fetcher, FetchError
+    from ingest.literature import records_from_pubtator
+    from ingest.pubtator import parse_pubtator_bytes
+    from kg.surfaces.cli import fail, settings
+
+    if pmids.startswith("@"):
+        src = Path(pmids[1:])
+        if not src.is_file():
+            fail(f"{src}: no such file")
+        ids = [x.strip() for x in src.read_text(encoding="utf-8").split() if x.strip()]
+    else:
+        ids = [x.strip() for x in pmids.split(",") if x.strip()]
+    bad = [x for x in ids if not x.isdigit()]
+    if not ids or bad:
+        fail(f"--pmids: not PMIDs: {', '.join(bad[:5]) or '(none given)'}")
+    s = settings()
+    fetcher = Fetcher(s.cache_dir, min_interval=0.34, base_url=base_url)  # PubTator3 asks for <= 3 requests/s
+    try:
+        answers = fetcher.pubtator3_documents(list(dict.fromkeys(ids)))
+    except FetchError as exc:  # OfflineError included
+        fail(str(exc))
+    parsed = parse_pubtator_bytes((f"PubTator3 batch {i + 1}", a.content) for i, a in enumerate(answers))
+    result = records_from_pubtator(parsed.documents, path=answers[0].url if answers else "", reader=reader)
     _store_result(result, parsed.messages, parsed.skipped, as_json)
 
 
