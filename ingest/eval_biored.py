@@ -7,6 +7,8 @@ NCBI Gene id through the HGNC table; chemicals -> the MeSH id of the dictionary 
 
 - NER, gene/protein (``GeneOrGeneProduct``) and chemical (``ChemicalEntity``) mentions: exact span
   match, and exact span *and* normalised id (ours must be one of the gold mention's ids). A gene
+  mention the CRF tagger finds but no dictionary grounds (``doc.spans["ungrounded_genes"]``) counts
+  as a span with no id. A gene
   group ("MMPs", integrin alpha5beta1) counts as a gene mention with no NCBI id, so it can match a
   span but never an id. Rodent genes are normalised to the human gene; BioRED gives the rodent id,
   so they count as id errors.
@@ -105,13 +107,15 @@ def evaluate_ner(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None 
                     for i in ids.split(","):
                         gold_id[kind].add((d.pmid, s, e, i.strip()))
                         gold_concepts[kind].add((d.pmid, i.strip()))
-            for ent in doc.ents:
+            ungrounded = list(doc.spans.get("ungrounded_genes", [])) if kind == "gene" else []
+            for ent in [*doc.ents, *ungrounded]:
                 if ent.label_ in ours:
                     cat = "gene" if ent.label_ == "gene_group" else ent.label_
-                    oid = our_id(resolver, cat, ent.kb_id_, species)
+                    oid = our_id(resolver, cat, ent.kb_id_, species) if ent.kb_id_ else "ungrounded"
                     pred_span[kind].add((d.pmid, ent.start_char, ent.end_char))
                     pred_id[kind].add((d.pmid, ent.start_char, ent.end_char, oid))
-                    pred_concepts[kind].add((d.pmid, oid))
+                    if ent.kb_id_:  # an ungrounded mention claims a span, not a concept
+                        pred_concepts[kind].add((d.pmid, oid))
     out: dict = {"documents": len(docs)}
     for kind in kinds:
         g_spans = {(p, s, e) for p, s, e, _ in gold_id[kind]}

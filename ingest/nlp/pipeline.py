@@ -2,7 +2,7 @@
 
 >>> nlp = default_pipeline()
 >>> nlp.pipe_names
-['bio_sentences', 'abbreviations', 'lexicon_ner', 'gene_ner', 'gene_filter', 'merge_entities_by_length', 'relations', 'negation_hedging', 'pairs']
+['bio_sentences', 'abbreviations', 'lexicon_ner', 'gene_ner', 'gene_filter', 'merge_entities_by_length', 'gene_tagger', 'relations', 'negation_hedging', 'pairs']
 """
 from __future__ import annotations
 
@@ -15,7 +15,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # importing the modules registers their components
-from ingest.nlp import abbreviations, cues, entities, gene_filter, gene_ner, lexicon_ner, pairs, relations, sentences  # noqa: F401
+from ingest.nlp import (  # noqa: F401
+    abbreviations,
+    cues,
+    entities,
+    gene_filter,
+    gene_ner,
+    gene_tagger,
+    lexicon_ner,
+    pairs,
+    relations,
+    sentences,
+)
 from ingest.nlp.tokenizer import BioTokenizer
 
 #: (component name, config) in order; each does one job.
@@ -26,6 +37,7 @@ DEFAULT_CONFIG: tuple[tuple[str, dict[str, Any]], ...] = (
     ("gene_ner", {"names": True}),
     ("gene_filter", {}),
     ("merge_entities_by_length", {}),
+    ("gene_tagger", {}),
     ("relations", {}),
     ("negation_hedging", {}),
     ("pairs", {}),

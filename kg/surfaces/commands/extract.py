@@ -17,7 +17,7 @@ def extract_text(text: str) -> dict:
     from ingest.nlp.pipeline import default_pipeline, pipe_long
     from ingest.nlp.relations import mention
 
-    out: dict = {"entities": [], "relations": [], "sentences": []}
+    out: dict = {"entities": [], "relations": [], "pairs": [], "ungrounded_genes": [], "sentences": []}
     # Text over spaCy's max_length (1M characters) goes through in pieces cut at paragraph or
     # sentence ends; offsets are shifted back so they always index ``text``.
     for off, doc in pipe_long(default_pipeline(), text):
@@ -27,6 +27,12 @@ def extract_text(text: str) -> dict:
         for r in doc._.relations or []:
             d = r.to_dict(doc_text(doc))  # doc.text rebuilds the string on every access
             out["relations"].append({**d, "sentence_offsets": [x + off for x in d["sentence_offsets"]]})
+        for p in doc._.pairs or []:  # document-level pairs the learned model scores above its threshold
+            d = p.to_dict(doc_text(doc))
+            d["sentence_offsets"] = [x + off for x in d["sentence_offsets"]] if d["sentence_offsets"] else None
+            out["pairs"].append(d)
+        for u in doc.spans.get("ungrounded_genes", []):  # gene mentions no dictionary grounds: never edges
+            out["ungrounded_genes"].append({"text": u.text, "start": u.start_char + off, "end": u.end_char + off})
         out["sentences"] += [[s.start_char + off, s.end_char + off] for s in doc.sents]
     return out
 
@@ -67,3 +73,13 @@ def register(app: typer.Typer) -> None:
             r.add_row(f"{x['subject_text']} ({x['subject']})", x["predicate"], f"{x['object_text']} ({x['object']})",
                       f"{x['sign']:+d}", ",".join(x["flags"]), x["sentence"])
         con.print(r)
+        if out["pairs"]:
+            pt = Table(title="Pairs (learned document-level model)")
+            for c in ("a", "b", "probability", "type", "sentence"):
+                pt.add_column(c)
+            for x in out["pairs"]:
+                pt.add_row(f"{x['a_text']} ({x['a']})", f"{x['b_text']} ({x['b']})", f"{x['probability']:.2f}",
+                           x["type"], x.get("sentence") or "(no shared sentence)")
+            con.print(pt)
+        if out["ungrounded_genes"]:
+            con.print("gene mentions no dictionary grounds: " + ", ".join(u["text"] for u in out["ungrounded_genes"]))

@@ -1,7 +1,7 @@
-"""``kg train pairs``: fit the literature reader's pair model on BioRED Train, tuned on Dev.
+"""``kg train genes|pairs``: fit the literature reader's models on BioRED Train, tuned on Dev.
 
-Writes ``kg/datapack/models/pairs.json`` (or ``--out``); the test suite checks the shipped file is
-what this command produces from the same corpus.
+Write ``kg/datapack/models/gene_tagger.crfsuite`` and ``pairs.json`` (or ``--out``), in that
+order; the test suite checks the shipped files are what these commands produce.
 """
 from __future__ import annotations
 
@@ -37,6 +37,26 @@ def train_pairs(corpus: Path | None = typer.Option(None, "--corpus", help="BioRE
         print(f"pair model → {path}: {len(spec['weights'])} features, C={spec['C']}, threshold "
               f"{spec['threshold']:.3f}; Dev gene–gene + gene–chemical P {dev['precision']} R {dev['recall']} "
               f"F1 {dev['f1']}")
+
+
+@train_app.command("genes")
+def train_genes(corpus: Path | None = typer.Option(None, "--corpus", help="BioRED directory."),
+                out: Path | None = typer.Option(None, "--out", help="Where to write the CRF model."),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """Fit the gene-mention CRF on BioRED Train (run before ``kg train pairs``: its features use it)."""
+    from ingest.nlp.gene_tagger import MODEL_FILE
+    from ingest.train_gene_tagger import train
+    from kg.surfaces.cli import emit_json, fail
+
+    c = corpus or default_corpus()
+    if not (c / "Train.PubTator").is_file():
+        fail(f"{c}: needs Train.PubTator (BioRED); pass --corpus")
+    summary = train(c, out or MODEL_FILE)
+    if as_json:
+        emit_json(summary)
+    else:
+        print(f"gene tagger → {summary['model']}: {summary['documents']} documents, {summary['tokens']} tokens, "
+              f"{summary['unaligned_mentions']} mentions not on token boundaries, {summary['bytes']:,} bytes")
 
 
 def register(app: typer.Typer) -> None:
