@@ -374,13 +374,25 @@ def read_modules(resolver: HGNCResolver, onto: Ontology | None = None) -> Source
         for node, kind in members:
             sign = m.member_sign(node.name) if kind == "member gene" else 1
             e = Edge(node.id, "member_of", m.id, sign)
-            role = {1: "", 0: " (direction not stated)", -1: " that opposes it"}[sign]
-            ev = [Evidence(e.key, "curated_modules", c,
-                           f"Curator's module definition: {node.name} is a {kind}{role} of the {m.name} module.",
+            ev = [Evidence(e.key, "curated_modules", c, membership_sentence(node.name, kind, m.name, sign),
                            None, "curated", (("design", "database"),), ("curator_summary",), sign) for c in cites]
             load.add_row(f"modules.yaml:{m.key}:{node.id}", [node], [e], ev,
                          known_categories={m.id: "mechanism_module"})
     return load
+
+
+def membership_sentence(member: str, kind: str, module: str, sign: int) -> str:
+    """The curator's module definition in words, for a member whose sign is +1, 0 or -1.
+
+    >>> membership_sentence("COL2A1", "member gene", "Matrix degradation", -1)
+    "Curator's module definition: COL2A1 is a member gene of the Matrix degradation module and opposes it."
+    >>> membership_sentence("MMP3", "member gene", "Matrix degradation", 1)
+    "Curator's module definition: MMP3 is a member gene of the Matrix degradation module."
+    >>> membership_sentence("ITGA5", "member gene", "Decompression", 0)
+    "Curator's module definition: ITGA5 is a member gene of the Decompression module (direction not stated)."
+    """
+    role = {1: "", 0: " (direction not stated)", -1: " and opposes it"}[sign]
+    return f"Curator's module definition: {member} is a {kind} of the {module} module{role}."
 
 
 def attach_by_lexicon(nodes: dict[str, Node], onto: Ontology | None = None) -> SourceLoad:

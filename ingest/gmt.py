@@ -163,9 +163,10 @@ def load_gene_sets(data: bytes, label: str, load: SourceLoad, mapper: GeneMapper
     """Add every (set, gene) membership of a GMT to ``load``: one report row per membership.
 
     ``set_node`` returns the set's Node, or a reason string to reject the whole line.
-    ``gene_kind`` is ``symbol`` or ``entrez`` (WikiPathways' own GMT lists Entrez ids).
+    ``gene_kind`` is ``symbol``, ``entrez`` (WikiPathways' own GMT lists Entrez ids) or ``any``
+    (each id told apart by its shape, :meth:`GeneMapper.any_id`).
     """
-    lookup = mapper.entrez if gene_kind == "entrez" else mapper.symbol
+    lookup = {"entrez": mapper.entrez, "any": mapper.any_id}.get(gene_kind, mapper.symbol)
     source = load.provenance.source
     for gs in parse_gmt(data, label):
         where = f"{label}:{gs.line}"

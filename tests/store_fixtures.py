@@ -40,13 +40,18 @@ def any_store(request, tmp_path):
     store.close()
 
 
-@pytest.fixture(scope="module", params=STORES)
-def built_store(request, tmp_path_factory):
-    """A store of each kind holding the default (shipped) build; module-scoped, read-only use."""
+def default_build(request, tmp_path_factory, prefix: str = "built"):
+    """Generator body of a fixture: a ``request.param`` store holding the default build, closed after."""
     from kg.pipeline.build import collect
     from kg.pipeline.load import load
 
-    store = make_store(request.param, tmp_path_factory.mktemp(f"built-{request.param}"), request)
+    store = make_store(request.param, tmp_path_factory.mktemp(f"{prefix}-{request.param}"), request)
     load(store, collect())
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module", params=STORES)
+def built_store(request, tmp_path_factory):
+    """A store of each kind holding the default (shipped) build; module-scoped, read-only use."""
+    yield from default_build(request, tmp_path_factory)

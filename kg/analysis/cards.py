@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from kg.query.explain import evidence_text
+from kg.query.explain import belief_text, evidence_text
 from ontology import CONFIG_DIR
 
 CONFIG = CONFIG_DIR / "cards.yaml"
@@ -57,23 +57,36 @@ def claim(subject: str, obj: str, sign: int, where: str, via: list[str], species
         via_part=cfg["via_part"].format(via=join_names(via)) if via else "")
 
 
-def _matches(rule: dict[str, Any], subject_cat: str, object_cat: str, sign: int, object_modules: Iterable[str]) -> bool:
+def _matches(rule: dict[str, Any], subject_cat: str, object_cat: str, sign: int, object_modules: Iterable[str],
+             opposed_modules: Iterable[str] = ()) -> bool:
     if rule.get("subject", "*") not in ("*", subject_cat):
         return False
     if rule.get("object", "*") not in ("*", object_cat):
         return False
     if str(rule.get("sign", "*")) not in ("*", str(sign)):
         return False
-    return "object_module" not in rule or rule["object_module"] in set(object_modules)
+    opposed = set(opposed_modules)
+    if "object_opposes_module" in rule and rule["object_opposes_module"] not in opposed:
+        return False
+    return "object_module" not in rule or rule["object_module"] in set(object_modules) - opposed
 
 
 def observable_and_assay(subject: str, subject_cat: str, obj: str, object_cat: str, sign: int, where: str,
-                         object_modules: Iterable[str]) -> dict[str, str]:
-    """Predicted observable and suggested assay: the first matching rule of cards.yaml."""
+                         object_modules: Iterable[str], opposed_modules: Iterable[str] = ()) -> dict[str, str]:
+    """Predicted observable and suggested assay: the first matching rule of cards.yaml.
+
+    ``opposed_modules`` are the modules the object is an inverse member of (membership sign -1:
+    collagen II or a TIMP for matrix degradation); ``object_module`` rules skip them and
+    ``object_opposes_module`` rules match them.
+
+    >>> observable_and_assay("TNF", "gene", "COL2A1", "gene", -1, "NP cells", ["matrix_degradation"],
+    ...                      ["matrix_degradation"])["observable"]
+    'COL2A1 mRNA/protein falls in NP cells within 24–72 h and the matrix is lost faster (less aggrecan/collagen II in the tissue, more GAG in the medium)'
+    """
     cfg = load_card_config()
-    mods = tuple(object_modules)
+    mods, opposed = tuple(object_modules), tuple(opposed_modules)
     for i, rule in enumerate(cfg["rules"]):
-        if _matches(rule, subject_cat, object_cat, sign, mods):
+        if _matches(rule, subject_cat, object_cat, sign, mods, opposed):
             fill = {"s": subject, "o": obj, "where": where, "verb_word": cfg["verb_words"][str(sign)]}
             return {"observable": rule["observable"].format(**fill), "assay": rule["assay"].format(**fill),
                     "template": f"rules[{i}]"}
@@ -147,7 +160,7 @@ def to_markdown(cards: list[dict[str, Any]], title: str = "Hypotheses") -> str:
             lines.append(f"- {p['summary']} (score {p['score']:.4g}, sign {p['sign']:+d})")
             for h in p["edges"]:
                 cites = "; ".join(ev["citation"] for ev in h["evidence"])
-                lines.append(f"  - {h['sentence']} belief {h['belief']}" + (f" [{cites}]" if cites else ""))
+                lines.append(f"  - {h['sentence']} belief {belief_text(h['belief'])}" + (f" [{cites}]" if cites else ""))
         con = c["contradicting"]
         if con["paths"] or con["evidence"]:
             lines += ["", "### Contradicting"]

@@ -131,7 +131,18 @@ def _module_members(store: Store, names: Iterable[str]) -> set[str]:
 
 # -- ranking -------------------------------------------------------------------------------
 def _evidence_context(paths: list[dict[str, Any]]) -> tuple[str | None, str | None]:
-    """Most frequent tissue and species in the evidence of the supporting paths."""
+    """Most frequent tissue and species in the evidence of the supporting paths.
+
+    A tie is never broken by name: tied species are all named ("human and rat"), and tied
+    tissues give None (the card then says "disc cells", which covers them).
+
+    >>> ev = lambda **ctx: {"context": ctx}
+    >>> _evidence_context([{"edges": [{"evidence": [ev(species="rat", tissue="nucleus pulposus"),
+    ...                                             ev(species="human", tissue="annulus fibrosus")]}]}])
+    (None, 'human and rat')
+    >>> _evidence_context([{"edges": [{"evidence": [ev(species="rat"), ev(species="rat"), ev(species="human")]}]}])
+    (None, 'rat')
+    """
     tissues: Counter[str] = Counter()
     species: Counter[str] = Counter()
     for p in paths:
@@ -143,10 +154,13 @@ def _evidence_context(paths: list[dict[str, Any]]) -> tuple[str | None, str | No
                 if ctx.get("species"):
                     species[ctx["species"]] += 1
 
-    def top(c: Counter) -> str | None:
-        return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if c else None
+    def tied(c: Counter) -> list[str]:
+        most = max(c.values(), default=0)
+        return sorted(k for k, v in c.items() if v == most)
 
-    return top(tissues), top(species)
+    top_tissues, top_species = tied(tissues), tied(species)
+    return (top_tissues[0] if len(top_tissues) == 1 else None,
+            cardtext.join_names(top_species) or None)
 
 
 def _mechanism_edges(store: Store, node_id: str) -> list[dict[str, Any]]:
@@ -301,9 +315,12 @@ def _card(store: Store, rank: int, a: str, c: str, tally, U, view, max_hops: int
     tissue, species = _evidence_context(supporting)
     where = cardtext.where_phrase(tissue)
     s_cat, o_cat = nodes.get(a, {}).get("category", ""), nodes.get(c, {}).get("category", "")
-    o_modules = [e["object"].split(":", 1)[1] for e in store.edges_of([c], "out")
-                 if e["predicate"] == "member_of" and e["object"].startswith("MODULE:")]
-    words = cardtext.observable_and_assay(name[a], s_cat, name[c], o_cat, tally.sign, where, sorted(o_modules))
+    memberships = [e for e in store.edges_of([c], "out")
+                   if e["predicate"] == "member_of" and e["object"].startswith("MODULE:")]
+    o_modules = [e["object"].split(":", 1)[1] for e in memberships]
+    opposed = sorted({e["object"].split(":", 1)[1] for e in memberships if int(e.get("sign") or 0) < 0})
+    words = cardtext.observable_and_assay(name[a], s_cat, name[c], o_cat, tally.sign, where, sorted(o_modules),
+                                          opposed_modules=opposed)
     dw = dwpc(U, a, c, max_len=max_hops).get(c, {})
     top_mp = sorted(tally.metapaths.items(), key=lambda kv: (-round(kv[1], 12), kv[0]))[:3]
     return {

@@ -219,6 +219,15 @@ def evidence_text(ev: dict[str, Any]) -> str:
     return f"“{text}”" if ev.get("offsets") else text
 
 
+def belief_text(belief: Any) -> str:
+    """A belief as people read it: two decimals (``0.98``), or ``–`` when there is none.
+
+    >>> belief_text(0.983365), belief_text(1), belief_text(None)
+    ('0.98', '1.00', '–')
+    """
+    return f"{float(belief):.2f}" if isinstance(belief, (int, float)) else "–"
+
+
 def to_markdown(answer: dict[str, Any]) -> str:
     """A readable Markdown report of a path answer."""
     lines = [f"# Paths from {answer['source']['name']} to {answer['target']['name']}",
@@ -239,7 +248,7 @@ def to_markdown(answer: dict[str, Any]) -> str:
         lines.append("")
         for h in p["edges"]:
             flag = " ⚠ contested" if h["contested"] else ""
-            lines.append(f"- {h['sentence']} (sign {SIGN_WORD[h['sign']]}, belief {h['belief']}){flag}")
+            lines.append(f"- {h['sentence']} (sign {SIGN_WORD[h['sign']]}, belief {belief_text(h['belief'])}){flag}")
             shown = [("", h["evidence"])]
             if h["contested"]:
                 shown = [("for: ", h["evidence_for"]), ("against: ", h["evidence_against"])]

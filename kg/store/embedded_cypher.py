@@ -35,6 +35,7 @@ class NetworkxStore(Protocol):
 
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', re.DOTALL)
+_AGGREGATE_RE = re.compile(r"(?<![\w.$`])(count|sum|avg|min|max|collect)\s*\(", re.I)
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 
 #: What the embedded store understands (shown with every "unsupported" error).
@@ -85,8 +86,10 @@ def embedded_view(store: NetworkxStore) -> nx.MultiDiGraph:
         for nid, d in store.g.nodes(data=True):
             view.add_node(nid, **dict(d), __labels__={"Entity", category_label(d.get("category", ""))})
         for s, o, k, d in store.g.edges(keys=True, data=True):
-            view.add_edge(s, o, k)
-            view.edges[s, o, k].update(d, __labels__={predicate_label(d.get("predicate", ""))})
+            # integer edge keys: grand-cypher loses matches over string-keyed multi-edges; the
+            # edge's own key stays in its ``key`` property
+            view.edges[s, o, view.add_edge(s, o)].update({"key": k, **d},
+                                                         __labels__={predicate_label(d.get("predicate", ""))})
         for ev in store.iter_evidence():  # as Neo4j holds them: (:Evidence {key, edge_key, citation, …})
             view.add_node(f"evidence:{ev['key']}", **ev, __labels__={"Evidence"})
         _VIEWS[store] = (stamp, view)
@@ -194,6 +197,7 @@ def run(store: NetworkxStore, query: str, params: dict[str, Any], timeout_s: flo
         if rx.search(masked):
             raise StoreError(f"{what} is not supported on the embedded store. {EMBEDDED_SUBSET}")
     bound, values = bind(query, params)
+    bound = _AGGREGATE_RE.sub(lambda m: m.group(1).upper() + "(", bound)  # Cypher's count(…) is COUNT(…) here
     view = embedded_view(store)
 
     def run() -> dict:
@@ -216,7 +220,64 @@ def run(store: NetworkxStore, query: str, params: dict[str, Any], timeout_s: flo
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"The embedded store could not run this query ({type(exc).__name__}: {first}). "
                           f"{EMBEDDED_SUBSET}") from None
-    return _table(raw, row_limit)
+    return _table(_in_return_order(raw, return_items(query)), row_limit)
+
+
+def return_items(query: str) -> list[str]:
+    """The column names the RETURN clause asks for, in its order: the alias, else the expression as written.
+
+    >>> return_items("MATCH (a)-[r]->(b) RETURN b.name, r.belief AS belief, type(r),  id( a ) ORDER BY belief")
+    ['b.name', 'belief', 'type(r)', 'id( a )']
+    >>> return_items('MATCH (n) RETURN DISTINCT n.name AS `the name`, COUNT(n) LIMIT 3')
+    ['the name', 'COUNT(n)']
+    """
+    try:
+        tokens = cypher_guard.tokenize(query)
+    except cypher_guard.GuardError:
+        return []
+    starts = [i for i, t in enumerate(tokens) if t.kind == "word" and t.upper == "RETURN"
+              and (i == 0 or tokens[i - 1].text != ".")]
+    if not starts:
+        return []
+    items: list[list[cypher_guard.Token]] = [[]]
+    depth = 0
+    body = tokens[starts[-1] + 1:]
+    if body and body[0].kind == "word" and body[0].upper == "DISTINCT":
+        body = body[1:]
+    for j, t in enumerate(body):
+        if t.text in "([{" and t.kind == "punct":
+            depth += 1
+        elif t.text in ")]}" and t.kind == "punct":
+            depth -= 1
+        elif depth == 0 and t.kind == "word" and (t.upper in ("SKIP", "LIMIT") or (
+                t.upper == "ORDER" and j + 1 < len(body) and body[j + 1].upper == "BY")):
+            break
+        elif depth == 0 and t.text in (",", ";") and t.kind == "punct":
+            items.append([])
+            continue
+        items[-1].append(t)
+    out = []
+    for item in items:
+        if not item:
+            continue
+        if len(item) >= 3 and item[-2].kind == "word" and item[-2].upper == "AS":
+            last = item[-1]
+            out.append(last.text[1:-1].replace("``", "`") if last.kind == "backtick" else last.text)
+        else:
+            out.append(query[item[0].start:item[-1].start + len(item[-1].text)])
+    return out
+
+
+def _in_return_order(raw: dict, wanted: list[str]) -> dict:
+    """grand-cypher's columns (functions first, ``ID(n)`` upper-cased) in the RETURN clause's order and
+    spelling, as Neo4j gives them; unchanged when they cannot all be matched."""
+    def norm(name: str) -> str:
+        return re.sub(r"\s+", "", str(name)).lower()
+
+    by_norm = {norm(k): k for k in raw}
+    if len(by_norm) != len(raw) or len(wanted) != len(raw) or {norm(w) for w in wanted} != set(by_norm):
+        return raw
+    return {w: raw[by_norm[norm(w)]] for w in wanted}
 
 
 def _table(raw: dict, row_limit: int) -> dict[str, Any]:

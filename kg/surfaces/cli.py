@@ -3,24 +3,62 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from kg.store.settings import Settings
 
+
+def tidy_help(command, ctx) -> None:
+    """Make ``--help`` read like a man page: no ``<bool>`` after a flag, ``<str>`` rather than
+    ``<list[str]>`` for a repeatable option, an argument named in capitals (``{SOURCE}``)."""
+    for p in command.get_params(ctx):
+        if getattr(p, "param_type_name", "") == "option":
+            if p.is_flag or p.count:
+                p.metavar = ""
+            elif p.multiple and p.metavar is None:
+                p.metavar = p.display_type(ctx).replace("list[", "").replace("]", "")
+        elif getattr(p, "param_type_name", "") == "argument" and p.metavar is None:
+            p.metavar = (p.name or "").upper()
+
+
+def _tidy_tree(command, ctx) -> None:
+    tidy_help(command, ctx)
+    for sub in getattr(command, "commands", {}).values():  # groups other modules registered
+        _tidy_tree(sub, ctx)
+
+
+class TidyGroup(TyperGroup):
+    """The ``kg`` command group: every command's help goes through :func:`tidy_help`."""
+
+    def get_command(self, ctx, cmd_name):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            _tidy_tree(cmd, ctx)
+        return cmd
+
+    def format_help(self, ctx, formatter) -> None:
+        tidy_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+
 app = typer.Typer(help="Knowledge graph of lumbar disc herniation resorption mechanisms.",
-                  no_args_is_help=True, add_completion=False)
-neo4j_app = typer.Typer(help="Run a local Neo4j 5.26 (Java 17 + Maven) on 127.0.0.1.", no_args_is_help=True)
+                  no_args_is_help=True, add_completion=False, cls=TidyGroup)
+neo4j_app = typer.Typer(help="Run a local Neo4j 5.26 (Java 17 + Maven) on 127.0.0.1.", no_args_is_help=True,
+                        cls=TidyGroup)
 app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True, soft_wrap=True)  # one line per error, whatever the terminal width
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear error line and exit: never a stack trace for expected failures."""
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {escape(str(message))}")
     raise typer.Exit(code)
 
 
@@ -53,16 +91,11 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
     """Build the mechanism graph into the configured store (KG_STORE)."""
     from pathlib import Path
 
-    from kg.pipeline.build import collect
     from kg.pipeline.load import BuildError, rebuild
     from kg.store import StoreError
 
     s = settings()
-    with console.status(f"reading sources for profile '{profile}'…"):
-        try:
-            loads = collect(profile, Path(shared) if shared else None)
-        except (ValueError, FileNotFoundError) as exc:
-            fail(str(exc))
+    loads = _read_sources(profile, Path(shared) if shared else None, quiet=as_json)
     total = sum(len(sl.nodes) + len(sl.edges) + len(sl.evidence) for sl in loads)
     store = open_store_or_fail(s)
     try:
@@ -70,6 +103,7 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
                       console=console, disable=as_json) as bar:
             task = bar.add_task("load", total=total)
             report = rebuild(store, loads, strict=strict, fresh=fresh, progress=lambda n: bar.advance(task, n))
+        st = store.stats()  # what was written, without reading the graph back from disk
     except (BuildError, StoreError) as exc:  # e.g. Neo4j went away mid-build: one line, no traceback
         fail(f"{exc} (the graph is marked incomplete; the next `kg build` starts from empty)"
              if isinstance(exc, StoreError) else str(exc))
@@ -80,13 +114,54 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
             pass
     if report.recovered and not as_json:
         console.print("[yellow]the previous build was interrupted: the store was emptied and rebuilt[/]")
-    stats = open_store_or_fail(s)
-    st = stats.stats()
-    stats.close()
     if as_json:
         emit_json({"report": report.to_dict(), "stats": st})
         return
     _print_summary(report, st, s)
+
+
+def _read_sources(profile: str, shared, quiet: bool) -> list:
+    """Read the profile's sources with a progress bar: one step for the HGNC table, one per source."""
+    from ingest.hgnc import default_resolver
+    from kg.pipeline.build import PROFILES, collect
+
+    if profile not in PROFILES:
+        fail(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
+    steps = len(PROFILES[profile]) + 1
+    with Progress(TextColumn("[bold]reading[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[step]}"), console=console, disable=quiet) as bar:
+        task = bar.add_task("read", total=steps, step="HGNC symbols")
+        started: list[str] = []
+
+        def on_source(name: str) -> None:
+            bar.update(task, completed=1 + len(started), step=name)
+            started.append(name)
+
+        try:
+            resolver = default_resolver()
+            bar.update(task, completed=1)
+            loads = collect(profile, shared, resolver=resolver, on_source=on_source)
+        except (ValueError, FileNotFoundError) as exc:
+            fail(str(exc))
+        bar.update(task, completed=steps, step="done")
+    return loads
+
+
+def _print_graph(out: Console, st: dict, headline: str) -> None:
+    """A headline, then the node counts by category and the edge counts by predicate as two tables."""
+    out.print(headline, markup=False, highlight=False)
+    c = Table()
+    c.add_column("category")
+    c.add_column("nodes", justify="right")
+    for k, v in st["by_category"].items():
+        c.add_row(k, str(v))
+    p = Table()
+    p.add_column("predicate")
+    p.add_column("edges", justify="right")
+    for k, v in st["by_predicate"].items():
+        p.add_row(k, str(v))
+    out.print(c)
+    out.print(p)
 
 
 def _print_summary(report, st, s: Settings) -> None:
@@ -108,35 +183,26 @@ def _print_summary(report, st, s: Settings) -> None:
             shown = ", ".join(f"{k} ({v})" if v > 1 else k for k, v in list(syms.items())[:30])
             more = f" … and {len(syms) - 30} more" if len(syms) > 30 else ""
             out.print(f"[cyan]unmapped[/] {src['source']}: {shown}{more}")
-    c = Table(title=f"Graph ({s.store}): {st['nodes']} nodes, {st['edges']} edges, {st.get('evidence', 0)} evidence")
-    c.add_column("category")
-    c.add_column("nodes", justify="right")
-    for k, v in st["by_category"].items():
-        c.add_row(k, str(v))
-    p = Table()
-    p.add_column("predicate")
-    p.add_column("edges", justify="right")
-    for k, v in st["by_predicate"].items():
-        p.add_row(k, str(v))
-    out.print(c)
-    out.print(p)
+    _print_graph(out, st, f"Graph ({s.store}): {st['nodes']} nodes, {st['edges']} edges, "
+                          f"{st.get('evidence', 0)} evidence")
 
 
 @app.command()
-def stats(as_json: bool = typer.Option(False, "--json")) -> None:
+def stats(as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")) -> None:
     """Counts of nodes and edges by category and predicate."""
     from kg.store.version import graph_version
 
     s = settings()
     store = open_store_or_fail(s)
-    st = stats_ = store.stats()
+    st = store.stats()
     st["graph_version"] = graph_version(store)
     st["store"] = s.store
     store.close()
     if as_json:
         emit_json(st)
-    else:
-        Console().print_json(json.dumps(stats_))
+        return
+    _print_graph(Console(), st, f"Graph ({s.store}, version {st['graph_version']}): {st['nodes']} nodes, "
+                                f"{st['edges']} edges, {st.get('evidence', 0)} evidence")
 
 
 @app.command()
@@ -155,7 +221,8 @@ def paths(source: str, target: str,
           pvalue: int = typer.Option(0, "--pvalue", metavar="N",
                                      help="p-value per path type against N degree-preserving permutations."),
           seed: int = typer.Option(0, "--seed", help="Seed of the permutations."),
-          as_json: bool = typer.Option(False, "--json"), markdown: bool = typer.Option(False, "--markdown")) -> None:
+          as_json: bool = typer.Option(False, "--json", help="The full answer as JSON."),
+          markdown: bool = typer.Option(False, "--markdown", help="Markdown (also the default output).")) -> None:
     """Ranked, signed, cited mechanism paths from SOURCE to TARGET (ids, symbols, names or modules)."""
     from kg.query.explain import explain, to_markdown
     from kg.query.paths import PathQuery, PathQueryError, find_paths
@@ -174,10 +241,8 @@ def paths(source: str, target: str,
         store.close()
     if as_json:
         emit_json(answer)
-    elif markdown:
+    else:  # written as is: never through Rich markup, which would eat [in_vivo] and [r0:TYPE {key: …}]
         sys.stdout.write(to_markdown(answer) + "\n")
-    else:
-        Console().print(to_markdown(answer))
 
 
 @neo4j_app.command("start")

@@ -81,6 +81,153 @@ def subgraph_elements(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str,
     return {"nodes": list(ns.values()), "edges": es}
 
 
+# -- layouts: positions computed here, so what the browser shows is readable at any graph size ----
+#: Width a node caption may take (``text-max-width`` in :func:`kg.surfaces.app.common.draw`).
+LABEL_WIDTH = 110
+#: Horizontal and vertical distance between node centres, and the height a node with a two-line
+#: caption takes below its centre.
+DX, DY, BELOW = 135, 92, 46
+#: Room kept free at the sides (the drawing's info panel and zoom bar), above (its tool bar) and below.
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 50, 40, 16
+
+
+def layered_layout(elements: dict[str, list], layers: dict[str, int], *, per_row: int = 3,
+                   min_width: int = 400, min_height: int = 380, row_gap: float = DY) -> tuple[dict[str, list], int]:
+    """Top-down positions for ``elements``: one band per layer, at most ``per_row`` nodes a row,
+    rows ``row_gap`` apart (more when edge captions sit between them).
+
+    Returns the elements with a ``position`` on every node plus two invisible corner nodes
+    (``data._frame``) that span at least ``min_width`` x (canvas height - 10) and keep margins
+    free, and the canvas height to draw them in. The drawing fits its bounding box to the canvas, so a two-node path
+    is shown at about 1:1 instead of being blown up until its captions overlap and clip; a long
+    one gets a taller canvas rather than smaller captions. Nodes missing from ``layers`` go last.
+
+    >>> els = {"nodes": [{"data": {"id": i}} for i in "abc"], "edges": []}
+    >>> out, height = layered_layout(els, {"a": 0, "b": 1, "c": 1})
+    >>> [(n["data"]["id"], n["position"]) for n in out["nodes"][:3]]
+    [('a', {'x': 0.0, 'y': 0.0}), ('b', {'x': -67.5, 'y': 234.0}), ('c', {'x': 67.5, 'y': 234.0})]
+    >>> height, [n["data"]["id"] for n in out["nodes"][3:]]
+    (380, ['_frame_tl', '_frame_br'])
+    """
+    ids = [n["data"]["id"] for n in elements.get("nodes", [])]
+    last = max(layers.values(), default=-1) + 1
+    bands: dict[int, list[str]] = defaultdict(list)
+    for i in ids:
+        bands[layers.get(i, last)].append(i)
+    rows: list[tuple[list[str], float]] = []
+    for band in sorted(bands):
+        members = bands[band]
+        chunks = [members[k:k + per_row] for k in range(0, len(members), per_row)]
+        rows += [(chunk, DX / 2 if len(chunks) > 1 and j % 2 else 0.0)  # staggered: edges pass between nodes
+                 for j, chunk in enumerate(chunks)]
+    # a few rows are spread over the canvas: longer edges leave room for their captions
+    dy = max(row_gap, (min_height - 100 - BELOW) / (len(rows) - 1)) if len(rows) > 1 else row_gap
+    pos: dict[str, dict[str, float]] = {}
+    for r, (chunk, shift) in enumerate(rows):
+        for k, i in enumerate(chunk):
+            pos[i] = {"x": round((k - (len(chunk) - 1) / 2) * DX + shift, 1), "y": round(r * dy, 1)}
+    xs = [p["x"] for p in pos.values()] or [0.0]
+    ys = [p["y"] for p in pos.values()] or [0.0]
+    # the content, plus margins under the component's own bars (info panel left, tools right)
+    left, right = min(xs) - LABEL_WIDTH / 2 - MARGIN_X, max(xs) + LABEL_WIDTH / 2 + MARGIN_X
+    top, bottom = min(ys) - 20 - MARGIN_TOP, max(ys) + BELOW + MARGIN_BOTTOM
+    height = int(max(min_height, bottom - top + 10))
+    width = max(float(min_width), right - left)
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    half_w, half_h = width / 2, max(bottom - top, height - 10) / 2
+    nodes = [{**n, "position": pos[n["data"]["id"]]} for n in elements.get("nodes", [])]
+    nodes += [{"data": {"id": f"_frame_{corner}", "_frame": True}, "selectable": False, "grabbable": False,
+               "position": {"x": round(cx + sx * half_w, 1), "y": round(cy + sy * half_h, 1)}}
+              for corner, sx, sy in (("tl", -1, -1), ("br", 1, 1))]
+    return {"nodes": nodes, "edges": list(elements.get("edges", []))}, height
+
+
+def path_layers(answer: dict[str, Any], ranks: Iterable[int] | None = None) -> dict[str, int]:
+    """Node id -> its place along the drawn paths (the source module 0, each hop one more; a node on
+    several paths takes the furthest), for :func:`layered_layout`.
+
+    >>> answer = {"source": {"id": "M"}, "target": {"id": "T"}, "paths": [
+    ...     {"rank": 1, "nodes": [{"id": "A"}, {"id": "T"}], "edges": [{"subject": "A", "object": "M"}]}]}
+    >>> path_layers(answer)
+    {'M': 0, 'A': 1, 'T': 2}
+    """
+    keep = set(ranks) if ranks is not None else None
+    out: dict[str, int] = {}
+    for p in answer.get("paths", []):
+        if keep is not None and p["rank"] not in keep:
+            continue
+        seq = [n["id"] for n in p["nodes"]]
+        touched = {x for h in p["edges"] for x in (h["subject"], h["object"])}
+        src, dst = (answer.get(k, {}).get("id") for k in ("source", "target"))
+        if src in touched and src not in seq:
+            seq.insert(0, src)
+        if dst in touched and dst not in seq:
+            seq.append(dst)
+        for i, nid in enumerate(seq):
+            out[nid] = max(out.get(nid, 0), i)
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def flow_layers(elements: dict[str, list]) -> dict[str, int]:
+    """Layers that make edges point down: each node one below the furthest node pointing at it
+    (a cycle's nodes share a layer), for drawing any query result with :func:`layered_layout`.
+
+    >>> flow_layers({"nodes": [{"data": {"id": i}} for i in "abcd"], "edges": [
+    ...     {"data": {"source": "a", "target": "b"}}, {"data": {"source": "b", "target": "c"}},
+    ...     {"data": {"source": "a", "target": "c"}}, {"data": {"source": "c", "target": "b"}}]})
+    {'a': 0, 'd': 0, 'b': 1, 'c': 1}
+    """
+    g = nx.DiGraph()
+    g.add_nodes_from(n["data"]["id"] for n in elements.get("nodes", []))
+    g.add_edges_from((e["data"]["source"], e["data"]["target"]) for e in elements.get("edges", [])
+                     if e["data"]["source"] in g and e["data"]["target"] in g)
+    dag = nx.condensation(g)
+    depth: dict[int, int] = {}
+    for c in nx.topological_sort(dag):
+        depth[c] = max((depth[p] + 1 for p in dag.predecessors(c)), default=0)
+    of = dag.graph["mapping"]
+    return dict(sorted(((n, depth[of[n]]) for n in g), key=lambda kv: kv[1]))
+
+
+def neighbourhood_layers(centre: str, elements: dict[str, list]) -> dict[str, int]:
+    """What acts on ``centre`` above it (0), the centre (1), what it acts on or belongs to below (2).
+
+    >>> neighbourhood_layers("B", {"nodes": [], "edges": [{"data": {"source": "A", "target": "B"}},
+    ...                                                  {"data": {"source": "B", "target": "C"}}]})
+    {'A': 0, 'B': 1, 'C': 2}
+    """
+    ins, outs = [], []
+    for e in elements.get("edges", []):
+        s, o = e["data"]["source"], e["data"]["target"]
+        if s == centre and o != centre:
+            outs.append(o)
+        elif o == centre and s != centre:
+            ins.append(s)
+    layers = {i: 0 for i in dict.fromkeys(ins) if i not in outs}
+    layers[centre] = 1
+    layers.update({o: 2 for o in dict.fromkeys(outs)})
+    return dict(sorted(layers.items(), key=lambda kv: kv[1]))
+
+
+def neighbourhood_elements(store: Store, node_id: str, limit: int = 40) -> tuple[dict[str, list], int]:
+    """Elements of an entity and its neighbours, every edge drawn (memberships too, so a module
+    never floats unconnected); at most ``limit`` neighbours, strongest edges first. Returns the
+    elements and the number of neighbours left out."""
+    edges = sorted(store.edges_of([node_id], "both"),  # mechanism modules first, then the strongest edges
+                   key=lambda e: (not (e["predicate"] == "member_of" and e["object"].startswith("MODULE:")),
+                                  e["predicate"] == "member_of", -(e.get("belief") or 0), e["key"]))
+    keep: list[str] = []
+    for e in edges:
+        other = e["object"] if e["subject"] == node_id else e["subject"]
+        if other not in keep and other != node_id:
+            keep.append(other)
+    shown = set(keep[:limit]) | {node_id}
+    nodes = store.nodes(sorted(shown))
+    drawn = [e for e in edges if e["subject"] in shown and e["object"] in shown]
+    return subgraph_elements([nodes[i] for i in [node_id, *keep[:limit]] if i in nodes], drawn), \
+        max(0, len(keep) - limit)
+
+
 def module_members(store: Store) -> dict[str, dict[str, int]]:
     """Module id -> {member id: membership sign}, from ``member_of`` edges into mechanism modules."""
     modules = {n["id"] for n in store.iter_nodes() if n.get("category") == "mechanism_module"}

@@ -201,23 +201,33 @@ def draw(elements: dict[str, list], key: str, height: int = 460, layout: str | d
     except ImportError:
         st.info("Install `streamlit-cytoscape` to see the graph; the table above has the same content.")
         return
-    labels = sorted({n["data"].get("label", "") for n in elements.get("nodes", [])})
+    from kg.surfaces.graphview import LABEL_WIDTH
+
+    labels = sorted({n["data"].get("label", "") for n in elements.get("nodes", []) if "label" in n["data"]})
     node_styles = [NodeStyle(lbl, CATEGORY_COLOURS.get(lbl, "#444"), "name",
-                             custom_styles={"font-size": 10, "text-wrap": "wrap", "text-max-width": 110})
+                             custom_styles={"font-size": 11, "text-wrap": "wrap", "text-max-width": LABEL_WIDTH,
+                                            "min-zoomed-font-size": 6, "text-background-color": "#ffffff",
+                                            "text-background-opacity": 0.85, "text-background-padding": 1})
                    for lbl in labels]
     node_styles.append(_Style("node[_size]", {"width": "data(_size)", "height": "data(_size)", "font-size": 15,
                                               "font-weight": "bold", "text-valign": "center", "color": "#222",
-                                              "text-outline-color": "#fff", "text-outline-width": 2}))
+                                              "text-outline-color": "#fff", "text-outline-width": 2,
+                                              "text-background-opacity": 0}))
+    # the invisible corners of kg.surfaces.graphview.layered_layout: they only hold the frame open
+    node_styles.append(_Style("node[?_frame]", {"opacity": 0, "width": 1, "height": 1, "label": "",
+                                                "events": "no", "border-width": 0}))
     edge_styles = [EdgeStyle(lbl, caption="label" if edge_captions else None, directed=lbl != "BRIDGE")
                    for lbl in sorted({e["data"].get("label", "") for e in elements.get("edges", [])})]
     edge_styles += [
-        _Style("edge", {"font-size": 8, "text-rotation": "autorotate"}),
+        # captions level, a little below the middle: node captions hang below their node
+        _Style("edge", {"font-size": 9, "text-rotation": "none", "text-margin-y": 8, "min-zoomed-font-size": 6}),
         _Style("edge[sign = '+']", {"line-color": "#2b9348", "target-arrow-color": "#2b9348"}),
         _Style("edge[sign = '−']", {"line-color": "#c1121f", "target-arrow-color": "#c1121f",
                                      "target-arrow-shape": "tee"}),
         _Style("edge[?contested]", {"line-style": "dashed"}),
         _Style("edge[_width]", {"width": "data(_width)", "label": "data(count)", "line-color": "#c77dff",
-                                "font-size": 13, "text-background-color": "#fff", "text-background-opacity": 1}),
+                                "font-size": 13, "text-background-color": "#fff", "text-background-opacity": 1,
+                                "text-margin-y": 0}),
     ]
     if isinstance(layout, str):  # no layout animation: the graph is drawn at once
         from streamlit_cytoscape.layouts import LAYOUTS
@@ -225,6 +235,19 @@ def draw(elements: dict[str, list], key: str, height: int = 460, layout: str | d
         layout = {**LAYOUTS[layout], "animate": False}
     streamlit_cytoscape(elements, layout=layout, node_styles=node_styles, edge_styles=edge_styles,
                         height=height, key=key)
+
+
+def draw_layered(elements: dict[str, list], layers: dict[str, int], key: str, *, per_row: int = 3,
+                 min_width: int = 400, min_height: int = 380, edge_captions: bool = True) -> None:
+    """Draw with positions from :func:`kg.surfaces.graphview.layered_layout`: captions stay about
+    1:1 whether the graph has two nodes or forty (the canvas grows instead); rows are further
+    apart when edges carry captions."""
+    from kg.surfaces.graphview import DY, layered_layout
+
+    placed, height = layered_layout(elements, layers, per_row=per_row, min_width=min_width, min_height=min_height,
+                                    row_gap=DY + 40 if edge_captions else DY)
+    draw(placed, key=f"{key}_{height}", height=height, edge_captions=edge_captions,
+         layout={"name": "preset", "fit": True, "padding": 10, "animate": False})
 
 
 def timed(label: str):

@@ -63,3 +63,15 @@ def test_renderings():
     assert "## 1. TGFB1 increases MMP3 in NP cells, via ITGB1 and PTK2" in md
     assert "### Contradicting" in md and "PMID:2 (negated)" in md and "graph version `g-1`" in md
     assert "No hypotheses" in to_markdown([])
+
+
+def test_an_inverse_member_of_matrix_degradation_is_read_the_right_way_round():
+    """COL2A1 (a matrix component) falling means matrix is lost, never "retained"; MMP3 keeps its rules."""
+    falls = observable_and_assay("TNF", "gene", "COL2A1", "gene", -1, "NP cells", ["matrix_degradation"],
+                                 ["matrix_degradation"])["observable"]
+    rises = observable_and_assay("TGFB1", "gene", "TIMP1", "gene", 1, "NP cells", ["matrix_degradation"],
+                                 ["matrix_degradation"])["observable"]
+    assert "falls" in falls and "lost" in falls and "retained" not in falls
+    assert "rises" in rises and "kept" in rises and "fragments" not in rises
+    mmp3 = observable_and_assay("TNF", "gene", "MMP3", "gene", -1, "NP cells", ["matrix_degradation"], [])
+    assert "retained" in mmp3["observable"]

@@ -79,6 +79,22 @@ def test_writes_leave_the_graph_unchanged(built_store, query):
     assert fingerprint(built_store) == before
 
 
+@pytest.mark.parametrize("query, columns", [
+    ("MATCH (a:Gene {name: 'TNF'})-[r]->(b:Gene {name: 'MMP3'}) RETURN b.name, a.name, type(r)",
+     ["b.name", "a.name", "type(r)"]),
+    ("MATCH (a:Gene {name: 'TNF'})-[r]->(b:Gene {name: 'MMP3'}) RETURN r.belief AS belief, a.name, id(b)",
+     ["belief", "a.name", "id(b)"]),
+    ("MATCH (n:Entity)-[:MEMBER_OF]->(m:MechanismModule {name: 'Decompression'}) RETURN m.name, count(n) AS n",
+     ["m.name", "n"]),
+])
+def test_columns_follow_the_return_clause(built_store, query, columns):
+    """Columns come back in RETURN order, named as written (grand-cypher alone puts functions first)."""
+    res = run_readonly(built_store, query, {})
+    assert res["columns"] == columns and res["rows"]
+    row = dict(zip(res["columns"], res["rows"][0]))
+    assert row.get("a.name", "TNF") == "TNF" and row.get("b.name", "MMP3") == "MMP3"
+    assert row.get("m.name", "Decompression") == "Decompression"
+
 def test_injection_through_a_parameter_is_just_a_value(built_store):
     before = fingerprint(built_store)
     res = run_readonly(built_store, READY["edges of an entity"].cypher, {"name": 'MMP3"}) DETACH DELETE a //'})

@@ -4,8 +4,8 @@ import json
 import streamlit as st
 
 from kg.query.cypher import EMBEDDED_SUBSET, READY_QUERIES, CypherError, WriteRefused, run_readonly
-from kg.surfaces.app.common import connect, current_settings, draw, guard, timed, to_json_bytes
-from kg.surfaces.graphview import subgraph_elements
+from kg.surfaces.app.common import connect, current_settings, draw_layered, guard, timed, to_json_bytes
+from kg.surfaces.graphview import flow_layers, subgraph_elements
 
 st.title("Cypher console")
 store, version, _ = connect()
@@ -73,4 +73,6 @@ if res_t:
             ends = {e.get("subject") for e in res["relationships"]} | {e.get("object") for e in res["relationships"]}
             known = {n["id"]: n for n in res["nodes"] if n.get("id")}
             known.update(store.nodes(sorted(i for i in ends - set(known) if i)))
-        draw(subgraph_elements(known.values(), res["relationships"]), key="cypher_graph", height=460)
+        drawn = subgraph_elements(known.values(), res["relationships"])
+        draw_layered(drawn, flow_layers(drawn), key="cypher_graph", per_row=7, min_width=700, min_height=360,
+                     edge_captions=len(drawn["edges"]) <= 6)  # more captions pile up on a hub; the table has them

@@ -3,11 +3,11 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from kg.query.explain import evidence_text
+from kg.query.explain import belief_text, evidence_text
 from kg.query.resolve import EntityNotFound, resolve_entity
-from kg.surfaces.app.common import cache_key, connect, draw, entity_picker, guard, node_options
+from kg.surfaces.app.common import cache_key, connect, draw_layered, entity_picker, guard, node_options
 from kg.surfaces.app.links import citation_markdown, curie_markdown, md_escape
-from kg.surfaces.graphview import SIGN_WORD, group_neighbours, subgraph_elements
+from kg.surfaces.graphview import SIGN_WORD, group_neighbours, neighbourhood_elements, neighbourhood_layers
 
 st.title("Entity")
 store, version, _ = connect()
@@ -53,6 +53,21 @@ if experiments:
     st.dataframe([{"experiment": exp_nodes.get(e["object"], {}).get("name", e["object"]),
                    "direction": {1: "up", -1: "down", 0: "unchanged"}.get(int(e.get("sign") or 0)),
                    **{k: v for k, v in e.items() if k not in std}} for e in experiments], hide_index=True)
+if node.get("category") == "experiment":  # a DEG table: which mechanism modules its significant genes hit
+    from kg.analysis.enrichment import module_enrichment
+
+    st.subheader("Module enrichment")
+    with guard():
+        enr = module_enrichment(store, node["id"])
+    if enr.get("note"):
+        st.caption(enr["note"])
+    else:
+        st.caption(f"{enr['significant']} significant genes (padj < {enr['alpha']:g}) of {enr['universe']} tested: "
+                   "hypergeometric p, Benjamini–Hochberg q; score = mean sign(log2FC)·−log10(padj) of the module's "
+                   "significant genes (docs/ingest.md).")
+        st.dataframe([{**{k: r[k] for k in ("module", "measured", "significant", "expected", "p", "q", "score")},
+                       "genes": " ".join(g["symbol"] + {1: "↑", -1: "↓"}.get(g["direction"], "") for g in r["genes"])}
+                      for r in enr["modules"]], hide_index=True)
 
 st.subheader("Neighbours")
 shown = [g for g in groups if g["predicate"] != "measured_in"]
@@ -61,12 +76,17 @@ for g in shown:
     title = f"{arrow} {g['predicate']} (sign {SIGN_WORD.get(g['sign'], '0')}) · {len(g['neighbours'])}"
     with st.expander(title, expanded=g["predicate"] != "member_of"):
         st.markdown("  \n".join(
-            f"[{md_escape(n['name'])}](entity?id={quote(n['id'])}) · {n['category']} · belief {n['belief']}"
+            f"[{md_escape(n['name'])}](entity?id={quote(n['id'])}) · {n['category']} · belief {belief_text(n['belief'])}"
             + (" ⚠ contested" if n["contested"] else "") for n in g["neighbours"]))
 with guard():
     nbr = store.nodes(sorted({e["subject"] for e in edges} | {e["object"] for e in edges}))
-draw(subgraph_elements(nbr.values(), [e for e in edges if e["predicate"] != "member_of"]),
-     key=f"entity_graph_{node['id']}", height=420)
+    hood, left_out = neighbourhood_elements(store, node["id"], limit=40)
+draw_layered(hood, neighbourhood_layers(node["id"], hood), key=f"entity_graph_{node['id']}", per_row=7,
+             min_width=700, min_height=320, edge_captions=False)
+st.caption("Above: what acts on it; below: what it acts on and the groups and modules it belongs to "
+           "(green raises, red lowers, dashed contested)."
+           + (f" The {left_out} weakest neighbours are left out of the drawing; the lists above have them all."
+              if left_out else ""))
 
 st.subheader("Evidence")
 with guard():

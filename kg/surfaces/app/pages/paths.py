@@ -3,14 +3,14 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from kg.query.explain import evidence_text
+from kg.query.explain import belief_text, evidence_text
 from kg.query.paths import PathQueryError
 from kg.query.resolve import EntityNotFound
 from kg.records.model import STUDY_DESIGNS
 from kg.surfaces.app.common import (
     cache_key,
     connect,
-    draw,
+    draw_layered,
     edge_facets,
     entity_picker,
     node_options,
@@ -25,6 +25,7 @@ from kg.surfaces.graphview import (
     answer_json,
     elements_graphml,
     path_elements,
+    path_layers,
     path_rows,
 )
 
@@ -92,7 +93,8 @@ if not paths:
     st.stop()
 
 st.dataframe(path_rows(answer), hide_index=True, key="path_table", height=min(38 + 35 * len(paths), 248),
-             column_config={"score": st.column_config.NumberColumn(format="%.4f")})
+             column_config={"score": st.column_config.NumberColumn(format="%.4f"),
+                            "weakest belief": st.column_config.NumberColumn(format="%.2f")})
 d1, d2, d3 = st.columns(3)
 d1.download_button("Download CSV (one row per hop)", answer_csv(answer), "paths.csv", "text/csv")
 d2.download_button("Download JSON (full answer)", answer_json(answer), "paths.json", "application/json")
@@ -108,12 +110,9 @@ p = paths[rank - 1]
 
 left, right = st.columns([1, 1])
 with left:
-    elements = path_elements(answer, None if show == "all ranked paths" else [rank])
-    small = len(elements["nodes"]) <= 5  # keep a short path from being blown up to fill the frame
-    draw(elements, key=f"path_graph_{show}_{rank}", height=520,
-         edge_captions=show != "all ranked paths",
-         layout={"name": "breadthfirst", "directed": True, "padding": 110 if small else 25,
-                 "spacingFactor": 0.9 if small else 1.1, "animate": False, "fit": True})
+    drawn = None if show == "all ranked paths" else [rank]
+    draw_layered(path_elements(answer, drawn), path_layers(answer, drawn), key=f"path_graph_{show}_{rank}",
+                 per_row=3, min_width=420, min_height=420, edge_captions=show != "all ranked paths")
 with right:
     check = CONSISTENT_WORD[p["consistent"]]
     colour = {"consistent": "green", "inconsistent": "red"}.get(check, "gray")
@@ -132,7 +131,7 @@ with right:
         ends = " · ".join(f"[{md_escape(n)}](entity?id={quote(i_)})"
                           for n, i_ in ((h["subject_name"], h["subject"]), (h["object_name"], h["object"])))
         st.markdown(f"**{i}. {md_escape(h['sentence'])}**  \nsign {SIGN_WORD.get(h['sign'], '0')} · belief "
-                    f"{h['belief']} · {h.get('n_papers') or 0} paper(s) · {ends}{flag}")
+                    f"{belief_text(h['belief'])} · {h.get('n_papers') or 0} paper(s) · {ends}{flag}")
         for ev in h["evidence"]:
             ctx = ev.get("context") or {}
             where = ", ".join(md_escape(str(ctx[c])) for c in ("species", "design", "tissue") if ctx.get(c))

@@ -34,7 +34,7 @@ def main() -> int:
             run_path_query(page, base, "Decompression", "NP resorption", expect="increases")
             page.get_by_text("all ranked paths").click()
             wait_idle(page)
-            page.locator("a[href^='https://pubmed.ncbi.nlm.nih.gov/']").first.wait_for(state="visible")
+            page.get_by_text("Module story:").first.wait_for()  # the explanation is drawn
             page.wait_for_timeout(2500)  # let the Cytoscape layout settle
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(TARGET), full_page=False)
