@@ -36,6 +36,8 @@ from kg.store.version import graph_version
 
 METHODS = ("adamic_adar", "resource_allocation", "dwpc", "preferential_attachment")
 BASELINE = "preferential_attachment"
+#: fewer positives than this and an AUROC's 95% interval is wider than ~0.2: the report says so
+MIN_POSITIVES = 30
 
 
 class TimesliceError(ValueError):
@@ -77,6 +79,24 @@ def auroc(pos: list[float], neg: list[float]) -> float | None:
     return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
 
+def auroc_interval(auc: float | None, n_pos: int, n_neg: int, z: float = 1.96) -> list[float] | None:
+    """95% confidence interval of an AUROC from its standard error after Hanley & McNeil (1982),
+    "The meaning and use of the area under a ROC curve", Radiology 143:29-36
+    (doi:10.1148/radiology.143.1.7063747).
+
+    >>> auroc_interval(0.8, 30, 300)
+    [0.703, 0.897]
+    >>> auroc_interval(None, 0, 10) is None
+    True
+    """
+    if auc is None or n_pos < 1 or n_neg < 1:
+        return None
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc * auc) + (n_neg - 1) * (q2 - auc * auc)) / (n_pos * n_neg)
+    se = max(var, 0.0) ** 0.5
+    return [round(max(0.0, auc - z * se), 3), round(min(1.0, auc + z * se), 3)]
+
+
 def _metrics(scores: dict[tuple[str, str], float], positives: set[tuple[str, str]], ks: tuple[int, ...]) -> dict:
     order = sorted(scores, key=lambda p: (-scores[p], p))
     # mean rank with ties averaged: a positive tied with 100 zeros gets the middle rank
@@ -85,8 +105,8 @@ def _metrics(scores: dict[tuple[str, str], float], positives: set[tuple[str, str
         by_value.setdefault(scores[p], []).append(i)
     tie_rank = {v: sum(r) / len(r) for v, r in by_value.items()}
     pos_ranks = [tie_rank[scores[p]] for p in order if p in positives]
-    out = {"auroc": _round(auroc([scores[p] for p in scores if p in positives],
-                                 [scores[p] for p in scores if p not in positives])),
+    auc = auroc([scores[p] for p in scores if p in positives], [scores[p] for p in scores if p not in positives])
+    out = {"auroc": _round(auc), "auroc_95ci": auroc_interval(auc, len(positives), len(scores) - len(positives)),
            "mean_rank": _round(sum(pos_ranks) / len(pos_ranks)) if pos_ranks else None,
            "top": [{"pair": list(p), "score": _round(scores[p]), "new": p in positives} for p in order[:5]]}
     for k in ks:
@@ -160,7 +180,10 @@ def timeslice(store: Store, year: int, *, undated: str = "exclude", ks: tuple[in
                       "new_links_with_new_nodes": new_links - len(positives)},
             "nodes_before": U.number_of_nodes(), "links_before": U.number_of_edges(),
             "candidates": len(candidates), "negatives": neg, "negatives_sampled": sampled,
-            "baseline": BASELINE, "methods": methods}
+            "baseline": BASELINE, "methods": methods,
+            "enough_positives": len(positives) >= MIN_POSITIVES,
+            "warning": (f"only {len(positives)} positives (< {MIN_POSITIVES}): the figures are anecdotes, "
+                        "not estimates; see the 95% intervals" if len(positives) < MIN_POSITIVES else None)}
 
 
 def _candidates(U: nx.Graph, positives: set[tuple[str, str]], limit: int, seed: int):
@@ -189,10 +212,13 @@ def to_text(report: dict[str, Any]) -> str:
              f"candidates: {report['candidates']} pairs" + (" (negatives sampled)" if report["negatives_sampled"] else ""),
              ""]
     ks = [k for k in report["methods"][METHODS[0]] if k.startswith("hits@")]
-    lines.append(f"{'method':<36}{'AUROC':>8}{'mean rank':>12}" + "".join(f"{k:>10}" for k in ks))
+    lines.append(f"{'method':<36}{'AUROC':>8}{'95% CI':>16}{'mean rank':>12}" + "".join(f"{k:>10}" for k in ks))
     for name, m in report["methods"].items():
         tag = " (baseline)" if name == report["baseline"] else ""
         auc = "—" if m["auroc"] is None else f"{m['auroc']:.3f}"
+        ci = "—" if not m.get("auroc_95ci") else f"{m['auroc_95ci'][0]:.3f}–{m['auroc_95ci'][1]:.3f}"
         mr = "—" if m["mean_rank"] is None else f"{m['mean_rank']:.1f}"
-        lines.append(f"{name + tag:<36}{auc:>8}{mr:>12}" + "".join(f"{m[k]:>10}" for k in ks))
+        lines.append(f"{name + tag:<36}{auc:>8}{ci:>16}{mr:>12}" + "".join(f"{m[k]:>10}" for k in ks))
+    if report.get("warning"):
+        lines += ["", "warning: " + report["warning"]]
     return "\n".join(lines)

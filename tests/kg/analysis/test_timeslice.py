@@ -150,3 +150,22 @@ def test_timeslice_on_real_pubmed_abstracts(tmp_path):
     assert r["candidates"] == n * (n - 1) // 2 - r["links_before"]
     for m in r["methods"].values():
         assert 0.0 <= m["auroc"] <= 1.0 and 1.0 <= m["mean_rank"] <= r["candidates"]
+
+
+def test_auroc_interval_follows_hanley_mcneil_and_few_positives_are_flagged(tmp_path):
+    import math
+
+    from kg.analysis.timeslice import MIN_POSITIVES, auroc_interval
+
+    a, n1, n2 = 0.75, 40, 400
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    se = math.sqrt((a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n2 - 1) * (q2 - a * a)) / (n1 * n2))
+    lo, hi = auroc_interval(a, n1, n2)
+    assert lo == pytest.approx(a - 1.96 * se, abs=1e-3) and hi == pytest.approx(a + 1.96 * se, abs=1e-3)
+    assert auroc_interval(1.0, 5, 5) == [1.0, 1.0] and auroc_interval(0.5, 0, 3) is None
+    s, _hid = dated_store(tmp_path / "g.json.gz")
+    r = timeslice(s, 2005, ks=(1,))
+    assert r["edges"]["positives"] < MIN_POSITIVES and r["enough_positives"] is False
+    assert "only 2 positives" in r["warning"] and "warning: only 2 positives" in to_text(r)
+    ci = r["methods"]["adamic_adar"]["auroc_95ci"]
+    assert ci[0] <= r["methods"]["adamic_adar"]["auroc"] <= ci[1] and ci[1] - ci[0] > 0.2
