@@ -2,11 +2,12 @@
 dictionary tagger, side by side in one run on the same texts.
 
 - ``pipeline``: the full spaCy pipeline (sentences, abbreviations, lexicon + gene NER, filter,
-  relations, negation/hedging) plus verification of every relation: the sentence as the Doc's
+  gene CRF, relations, negation/hedging, pair model) plus verification of every relation and of
+  every sentence-level pair: the sentence as the Doc's
   own tokens spell it (``doc.char_span(start, end).text``) must equal the *original* document text
   at the relation's offsets. A tokenizer that loses a character, or offsets off by one, fail it.
-- ``old_reader``: the pipeline as it was at ``--old-ref`` (a git commit; default the commit
-  before issue #13's reader), exported with ``git archive`` into a temporary directory and run in
+- ``old_reader``: the pipeline as it was at ``--old-ref`` (a git commit; default the reader
+  before the gene CRF and the pair model), exported with ``git archive`` into a temporary directory and run in
   a subprocess on the same texts.
 - ``baseline``: spaCy's stock ``sentencizer`` + one PhraseMatcher over the HGNC symbols (no
   relations, no filters) — what a plain dictionary tagger costs.
@@ -33,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
-#: the last commit with the reader issue #13 replaced
-OLD_REF = "81cb885"
+#: the reader before the gene CRF and the pair model (the last commit of the previous session)
+OLD_REF = "bbbcd88"
 
 
 def _texts(corpus: str) -> list[str]:
@@ -65,17 +66,24 @@ def run_pipeline(texts: list[str], target: int) -> dict:
     from ingest.nlp.pipeline import default_pipeline
 
     nlp = default_pipeline()
-    sentences = relations = verified = 0
+    sentences = relations = verified = pairs = pairs_verified = mentions = 0
     t0 = time.perf_counter()
     while sentences < target:
         for text, doc in zip(texts, nlp.pipe(texts, batch_size=64)):
             sentences += len(sentence_spans(doc))
+            mentions += len(doc.ents)
             for r in doc._.relations or []:
                 relations += 1
                 verified += verify_relation(text, doc, r.sentence)
+            for p in doc._.pairs or []:  # the pair model's sentence evidence, verified the same way
+                if p.sentence is not None:
+                    pairs += 1
+                    pairs_verified += verify_relation(text, doc, p.sentence) and \
+                        text[p.a.start:p.a.end] == p.a.text and text[p.b.start:p.b.end] == p.b.text
     dt = time.perf_counter() - t0
     return {"sentences": sentences, "seconds": round(dt, 2), "sentences_per_s": round(sentences / dt),
-            "relations": relations, "verified": verified, "unverified": relations - verified}
+            "entities": mentions, "relations": relations, "verified": verified, "unverified": relations - verified,
+            "pair_sentences": pairs, "pair_sentences_verified": pairs_verified}
 
 
 _OLD_SCRIPT = r"""
