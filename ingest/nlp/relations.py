@@ -68,7 +68,8 @@ NEUTRAL_HEADS = frozenset("""expression expressions production secretion release
 activation phosphorylation synthesis transcription translation accumulation content contents abundance
 concentration concentrations amount amounts number numbers infiltration recruitment migration influx
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
-function functions mrna protein proteins translocation nuclear""".split())
+function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
+incidence""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())

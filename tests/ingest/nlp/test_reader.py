@@ -118,6 +118,12 @@ def test_head_noun_of_the_object_sets_the_sign():
     assert [(r[1], r[2], r[3]) for r in _rels("TNF induced degradation of aggrecan.")] == [("decreases", "aggrecan", -1)]
     assert [(r[1], r[2]) for r in _rels("TNF increased the expression of MMP3.")] == [("increases", "MMP3")]
     assert _rels("TNF reduced the viability of NPCs.") == []  # an unknown head: no claim about NPCs
+    # the course of a disease: delaying its progression decreases it, promoting its development raises it
+    assert [(r[0], r[1], r[2], r[3]) for r in _rels("Limonin delays the progression of intervertebral disc "
+                                                    "degeneration.")] == [
+        ("Limonin", "decreases", "intervertebral disc degeneration", -1)]
+    assert [(r[1], r[2], r[3]) for r in _rels("TNF promoted the development of IDD in rats.")] == [
+        ("promotes", "IDD", 1)]
 
 
 def test_passive_without_agent_is_no_causal_claim():
