@@ -27,12 +27,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ingest.nlp.model import doc_text
+
 MODEL_FILE = Path(__file__).resolve().parents[2] / "kg" / "datapack" / "models" / "gene_tagger.crfsuite"
 GENE_LABELS = ("gene", "gene_group")
 _GREEK = frozenset("alpha beta gamma delta epsilon kappa lambda mu sigma tau omega theta zeta eta iota rho".split())
 _UPPER, _LOWER, _DIGIT, _RUN = re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"\d"), re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)
 def shape(word: str) -> str:
     """Word shape with runs collapsed to two: upper X, lower x, digit d, the rest as written."""
     s = _DIGIT.sub("d", _LOWER.sub("x", _UPPER.sub("X", word)))
@@ -52,22 +55,32 @@ def dictionary_tags(doc: Doc) -> list[str]:
 def token_features(doc: Doc) -> list[dict[str, Any]]:
     """CRFsuite features per token (strings become ``name=value`` features, booleans 0/1)."""
     tags = dictionary_tags(doc)
-    toks = [t.text for t in doc]
+    text = doc_text(doc)
+    # token texts and trailing spaces from one array: building a Token object per token costs more
+    cols = doc.to_array(["IDX", "LENGTH", "SPACY"]).tolist() if len(doc) else []
+    toks = [text[a:a + n] for a, n, _sp in cols]
+    lows = [w.lower() for w in toks]
+    shapes = [shape(w) for w in toks]
+    n = len(toks)
     out: list[dict[str, Any]] = []
     for i, w in enumerate(toks):
-        f: dict[str, Any] = {"b": 1.0, "w": w.lower(), "sh": shape(w), "p2": w[:2], "p3": w[:3], "s2": w[-2:],
+        low = lows[i]
+        f: dict[str, Any] = {"b": 1.0, "w": low, "sh": shapes[i], "p2": w[:2], "p3": w[:3], "s2": w[-2:],
                              "s3": w[-3:], "s4": w[-4:], "up": w.isupper(), "ti": w.istitle(),
                              "dig": any(c.isdigit() for c in w), "len": min(len(w), 10), "dict": tags[i],
-                             "greek": w.lower() in _GREEK, "space_after": bool(doc[i].whitespace_)}
-        for o in (-2, -1, 1, 2):
+                             "greek": low in _GREEK, "space_after": bool(cols[i][2])}
+        for o, name in _OFFSETS:
             j = i + o
-            if 0 <= j < len(toks):
-                f[f"{o}w"], f[f"{o}sh"], f[f"{o}dict"] = toks[j].lower(), shape(toks[j]), tags[j]
+            if 0 <= j < n:
+                f[name[0]], f[name[1]], f[name[2]] = lows[j], shapes[j], tags[j]
             else:
-                f[f"{o}w"] = "<pad>"
-        f["-1w|w"] = f"{f['-1w']}|{w.lower()}"
+                f[name[0]] = "<pad>"
+        f["-1w|w"] = f"{f['-1w']}|{low}"
         out.append(f)
     return out
+
+
+_OFFSETS = tuple((o, (f"{o}w", f"{o}sh", f"{o}dict")) for o in (-2, -1, 1, 2))
 
 
 def bio_spans(tags: list[str]) -> list[tuple[int, int]]:
