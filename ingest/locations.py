@@ -30,6 +30,15 @@ def shared_data_dir() -> Path:
     return (PROJECT_ROOT.parent / "shared" / "data").resolve()
 
 
+def fetched_data_dir(home: str | Path) -> Path:
+    """Where ``kg fetch`` downloads to by default: ``<KG_HOME>/data`` (``home`` is the settings' home).
+
+    >>> fetched_data_dir("/home/me/.ldh-kg").as_posix()
+    '/home/me/.ldh-kg/data'
+    """
+    return Path(home) / "data"
+
+
 def results_dir() -> Path:
     """``bench/results`` of the checkout, where evaluations write their figures."""
     return PROJECT_ROOT / "bench" / "results"

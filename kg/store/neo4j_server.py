@@ -2,14 +2,19 @@
 
 The server is a tiny Java program (``kg/store/neo4j_launcher``) that embeds Neo4j through
 ``DatabaseManagementServiceBuilder`` with only the Bolt connector, bound to 127.0.0.1,
-authentication on. It is built once with Maven from Maven Central jars; afterwards it
-runs without network access.
+authentication on. With ``http_port`` it also opens the HTTP connector on 127.0.0.1: the
+transactional Cypher endpoint (``/db/{name}/tx``, same user and password) and Neo4j Browser
+(``/browser/``, static files from the ``org.neo4j.client:neo4j-browser`` jar on the launcher's
+classpath). It is built once with Maven from Maven Central jars; afterwards it runs without
+network access.
 
 Typical use::
 
     from kg.store import neo4j_server
     info = neo4j_server.start(Path("var/neo4j"), bolt_port=7687, password=pw)
     ...  # connect to info["uri"] as user "neo4j" with ``pw``
+    # or, with Neo4j Browser at info["browser"] == "http://127.0.0.1:7474/browser/":
+    info = neo4j_server.start(Path("var/neo4j"), bolt_port=7687, password=pw, http_port=7474)
     neo4j_server.stop(Path("var/neo4j"))
 
 Files in the server's home directory: ``neo4j.pid`` (pid of the running server),
@@ -36,6 +41,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -82,6 +89,9 @@ _JAR_NAME = "neo4j-local.jar"
 _STAMP_NAME = "neo4j-local.stamp"
 _MAIN_CLASS_HINT = "neo4j-local.jar"
 _READY_MARKER = "neo4j-local: READY"
+_NO_BROWSER_MARKER = "neo4j-local: NO-BROWSER "
+#: A page of Neo4j Browser's ``index.html`` says so in its title.
+_BROWSER_TITLE = "<title>Neo4j Browser</title>"
 _PID_FILE = "neo4j.pid"
 _LOG_FILE = "neo4j.log"
 _LOCK_FILE = "neo4j.lock"
@@ -293,12 +303,21 @@ def _alive(pid: int, home: Path) -> bool:
     return True
 
 
+def _server_ports(pid: int) -> tuple[int | None, int | None]:
+    """(Bolt port, HTTP port) a running server was started with (``-jar JAR HOME BOLT [HTTP]``);
+    None where unknown or, for HTTP, not enabled."""
+    args = _cmdline(pid) or []
+    jar = next((i for i, a in enumerate(args) if a.endswith(_JAR_NAME)), None)
+    if jar is None:
+        return None, None
+    ports = [int(a) if a.isdigit() else None for a in args[jar + 2 : jar + 4]]
+    ports += [None] * (2 - len(ports))
+    return ports[0], ports[1]
+
+
 def _server_port(pid: int) -> int | None:
-    """Bolt port a running server was started with (its last argument), if known."""
-    args = _cmdline(pid)
-    if args and args[-1].isdigit():
-        return int(args[-1])
-    return None
+    """Bolt port a running server was started with, if known."""
+    return _server_ports(pid)[0]
 
 
 def _read_pid(home: Path) -> int | None:
@@ -316,6 +335,41 @@ def _port_open(port: int) -> bool:
 
 def _uri(port: int) -> str:
     return f"bolt://127.0.0.1:{port}"
+
+
+def _http_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def _browser_check(http_port: int, timeout: float = 10.0) -> tuple[str | None, str | None]:
+    """``(browser URL, None)`` when ``GET /browser/`` serves Neo4j Browser's index.html, else
+    ``(None, why not)``. Needs no password (the Browser's static files are public; it logs in
+    over Bolt)."""
+    url = _http_url(http_port) + "/browser/"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - fixed loopback URL
+            page = resp.read(200_000).decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as exc:
+        return None, f"GET {url} answered HTTP {exc.code}"
+    except OSError as exc:
+        return None, f"GET {url} failed: {exc}"
+    if _BROWSER_TITLE not in page:
+        return None, f"GET {url} did not return Neo4j Browser's index.html"
+    return url, None
+
+
+def _http_info(http_port: int | None, log_text: str = "") -> dict[str, Any]:
+    """The ``http``, ``browser`` and ``browser_error`` entries of :func:`start`/:func:`status`."""
+    if http_port is None:
+        return {"http": None, "browser": None, "browser_error": None}
+    browser, why = _browser_check(http_port)
+    if browser is None:
+        for line in log_text.splitlines():
+            if line.startswith(_NO_BROWSER_MARKER):
+                why = line[len(_NO_BROWSER_MARKER):].strip()
+        why = (f"Neo4j Browser is not served ({why}); the HTTP API at {_http_url(http_port)}"
+               f"/db/neo4j/tx works without it")
+    return {"http": _http_url(http_port), "browser": browser, "browser_error": why}
 
 
 def _ping(uri: str, password: str, timeout: float = 10.0) -> None:
@@ -416,20 +470,23 @@ def status(home: Path, *, bolt_port: int = 7687, password: str | None = None) ->
         ``home/neo4j.log``); ``home``;
         ``answering`` (bool | None): only when ``password`` is given, whether an
         authenticated ``RETURN 1`` succeeds (None otherwise);
-        ``error`` (str | None): why it is not answering, if checked.
+        ``error`` (str | None): why it is not answering, if checked;
+        ``http``, ``browser``, ``browser_error``: as returned by :func:`start` (all None
+        unless the running server was started with an HTTP port).
     """
     home = Path(home).resolve()
     pid = _read_pid(home)
     running = pid is not None and _alive(pid, home)
-    port = (_server_port(pid) if running and pid is not None else None) or bolt_port
+    port, http_port = _server_ports(pid) if running and pid is not None else (None, None)
     info: dict[str, Any] = {
         "running": running,
         "pid": pid if running else None,
-        "uri": _uri(port),
+        "uri": _uri(port or bolt_port),
         "log": str(home / _LOG_FILE),
         "home": str(home),
         "answering": None,
         "error": None,
+        **_http_info(http_port),
     }
     if password is not None:
         if not running:
@@ -453,19 +510,21 @@ def start(
     timeout: float = 180.0,
     tool_dir: Path | None = None,
     jvm_opts: Sequence[str] | None = None,
+    http_port: int | None = None,
 ) -> dict[str, Any]:
     """Start a local Neo4j server in ``home`` (building it first if needed) and wait for it.
 
-    The server listens for Bolt on 127.0.0.1:``bolt_port`` only (no HTTP), with
-    authentication on. On the first start in ``home`` the password of user ``neo4j`` is
-    set to ``password`` (at least 8 characters); later starts keep the stored password,
-    and ``password`` must match it. The Java process runs detached from the caller (own
-    session; it outlives the caller until :func:`stop`), with stdout/stderr appended to
-    ``home/neo4j.log`` and its pid in ``home/neo4j.pid``.
+    The server listens for Bolt on 127.0.0.1:``bolt_port`` only (no HTTP unless
+    ``http_port`` is given), with authentication on. On the first start in ``home`` the
+    password of user ``neo4j`` is set to ``password`` (at least 8 characters); later starts
+    keep the stored password, and ``password`` must match it. The Java process runs
+    detached from the caller (own session; it outlives the caller until :func:`stop`), with
+    stdout/stderr appended to ``home/neo4j.log`` and its pid in ``home/neo4j.pid``.
 
     Waits until Bolt answers an authenticated ``RETURN 1`` (official ``neo4j`` driver).
     If a server for ``home`` is already running and answering, returns its status
-    without starting another one.
+    without starting another one (with its ``http``/``browser`` when it has them: without
+    ``http_port`` any running server of ``home`` will do; with it, it must have that port).
 
     Args:
         home: server home directory (created if missing): data, logs, pid file.
@@ -475,19 +534,31 @@ def start(
             counted).
         tool_dir: the launcher's Maven project (default: ``kg/store/neo4j_launcher``).
         jvm_opts: JVM options replacing :data:`DEFAULT_JVM_OPTS`.
+        http_port: also open the HTTP connector on 127.0.0.1:``http_port``: Neo4j Browser
+            at ``/browser/`` and the transactional Cypher endpoint ``/db/{name}/tx``, both
+            behind the same authentication (the Browser logs in over Bolt). Unmanaged
+            extensions and the Query API stay off; CORS allows only the server's own origin.
 
     Returns:
         ``{"running": True, "pid": int, "uri": "bolt://127.0.0.1:PORT", "log": str,
-        "home": str}``.
+        "home": str, "http": str | None, "browser": str | None, "browser_error": str | None}``:
+        ``http`` is ``http://127.0.0.1:HTTP_PORT`` when HTTP is on, ``browser`` the Browser's
+        URL once ``GET /browser/`` served its page, else ``browser_error`` says why not (the
+        server still runs, with the HTTP API).
 
     Raises:
         Neo4jLocalError: Java/Maven missing, build failure, port taken by another
-        process, wrong password for an existing ``home``, or the server did not come
+        process, a server for ``home`` already running on another Bolt port (or without
+        HTTP, or on another HTTP port, when ``http_port`` is given), wrong password for an existing ``home``, or the server did not come
         up in time (the message includes the tail of its log).
     """
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise Neo4jLocalError(
             f"Neo4j 5 needs a password of at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    if http_port is not None and (not 0 < http_port < 65536 or http_port == bolt_port):
+        raise Neo4jLocalError(
+            f"invalid HTTP port {http_port}: it must be 1-65535 and differ from the Bolt port"
         )
     home = Path(home).resolve()
     home.mkdir(parents=True, exist_ok=True)
@@ -497,22 +568,31 @@ def start(
     with _locked(home / _LOCK_FILE):
         pid = _read_pid(home)
         if pid is not None and _alive(pid, home):
-            running_port = _server_port(pid)
+            running_port, running_http = _server_ports(pid)
             if running_port is not None and running_port != bolt_port:
                 raise Neo4jLocalError(
                     f"a Neo4j server for {home} is already running (pid {pid}) on port "
                     f"{running_port}, not {bolt_port}; stop it first"
                 )
+            if running_port is not None and http_port is not None and running_http != http_port:
+                now = f"with HTTP on port {running_http}" if running_http else "without HTTP"
+                raise Neo4jLocalError(
+                    f"a Neo4j server for {home} is already running (pid {pid}) {now}, not "
+                    f"with HTTP on port {http_port}; stop it first (`kg neo4j stop`)"
+                )
             uri = _uri(running_port or bolt_port)
             _wait_ready(pid, home, uri, password, time.monotonic() + deadline_budget, None)
-            return {"running": True, "pid": pid, "uri": uri, "log": str(log), "home": str(home)}
+            return {"running": True, "pid": pid, "uri": uri, "log": str(log), "home": str(home),
+                    **_http_info(running_http)}
         (home / _PID_FILE).unlink(missing_ok=True)
 
-        if _port_open(bolt_port):
-            raise Neo4jLocalError(
-                f"port 127.0.0.1:{bolt_port} is already in use by another process "
-                f"(not a neo4j-local server for {home}); choose another bolt_port"
-            )
+        for port, what in ((bolt_port, "bolt_port (the port of NEO4J_URI)"),
+                           (http_port, "http_port (`kg neo4j start --browser --http-port N`)")):
+            if port is not None and _port_open(port):
+                raise Neo4jLocalError(
+                    f"port 127.0.0.1:{port} is already in use by another process "
+                    f"(not a neo4j-local server for {home}); choose another {what}"
+                )
 
         jar = build(tool_dir)
         java = _require_java()
@@ -526,6 +606,7 @@ def start(
             str(jar),
             str(home),
             str(bolt_port),
+            *([str(http_port)] if http_port is not None else []),
         ]
         with open(log, "ab") as log_fh:
             log_fh.write(f"--- neo4j-local start {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
@@ -563,7 +644,8 @@ def start(
             _terminate(proc.pid, home, timeout=30)
             (home / _PID_FILE).unlink(missing_ok=True)
             raise
-        return {"running": True, "pid": proc.pid, "uri": uri, "log": str(log), "home": str(home)}
+        return {"running": True, "pid": proc.pid, "uri": uri, "log": str(log), "home": str(home),
+                **_http_info(http_port, _tail(log, 10_000, log_offset))}
 
 
 def stop(home: Path, timeout: float = 60) -> bool:

@@ -86,7 +86,10 @@ def emit_json(data) -> None:
 def build(profile: str = typer.Option("default", help="Which sources: default (shipped, offline) or full."),
           strict: bool = typer.Option(False, "--strict", help="Any rejected row fails the build; nothing is written."),
           fresh: bool = typer.Option(False, "--fresh", help="Empty the store first."),
-          shared: str | None = typer.Option(None, help="Path of shared/data for the full profile."),
+          shared: str | None = typer.Option(None, help="Data directory of the full profile (shared/data, or a "
+                                                          "`kg fetch` download); default: ../shared/data, else "
+                                                          "KG_HOME/data."),
+          fetch: bool = typer.Option(False, "--fetch", help="Full profile without data: run `kg fetch` first."),
           as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON.")) -> None:
     """Build the mechanism graph into the configured store (KG_STORE)."""
     from pathlib import Path
@@ -95,10 +98,11 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
     from kg.store import StoreError
 
     s = settings()
-    loads = _read_sources(profile, Path(shared) if shared else None, quiet=as_json)
-    total = sum(len(sl.nodes) + len(sl.edges) + len(sl.evidence) for sl in loads)
-    store = open_store_or_fail(s)
+    store = open_store_or_fail(s)  # first: an unreachable store is one line, before any source is read
     try:
+        loads = _read_sources(profile, _data_dir(profile, Path(shared) if shared else None, s, fetch, as_json),
+                              quiet=as_json)
+        total = sum(len(sl.nodes) + len(sl.edges) + len(sl.evidence) for sl in loads)
         with Progress(TextColumn("[bold]loading[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, disable=as_json) as bar:
             task = bar.add_task("load", total=total)
@@ -120,10 +124,40 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
     _print_summary(report, st, s)
 
 
+def _data_dir(profile: str, shared, s: Settings, fetch: bool, quiet: bool):
+    """The data directory a profile reads (None for the shipped-only ones): see
+    :func:`kg.pipeline.build.full_data_dir`; with ``--fetch``, a missing one is downloaded first."""
+    from ingest.downloads import missing
+    from ingest.locations import fetched_data_dir
+    from kg.pipeline.build import MissingData, full_data_dir, uses_data_dir
+
+    if not uses_data_dir(profile):
+        return shared
+    fetched = fetched_data_dir(s.home)
+    try:
+        data = full_data_dir(shared, fetched)
+    except MissingData as exc:
+        if not fetch:
+            fail(str(exc))
+        from ingest.fetch import FetchError
+        from kg.surfaces.downloading import download_sources, fetch_error
+
+        try:
+            download_sources(fetched, s.cache_dir, console, quiet=quiet)
+        except (ValueError, FetchError, OSError) as err:
+            fail(fetch_error(err, fetched))
+        data = fetched
+    if data == fetched and not quiet:
+        gaps = ", ".join(src.name for src in missing(fetched))
+        if gaps:
+            console.print(f"[yellow]not fetched:[/] {escape(gaps)} (`kg fetch --list` says why; the build reads "
+                          "what is there)")
+    return data
+
+
 def _read_sources(profile: str, shared, quiet: bool) -> list:
     """Read the profile's sources with a progress bar: one step for the HGNC table, one per source."""
-    from ingest.hgnc import default_resolver
-    from kg.pipeline.build import PROFILES, collect
+    from kg.pipeline.build import PROFILES, collect, resolver_for
 
     if profile not in PROFILES:
         fail(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
@@ -138,7 +172,7 @@ def _read_sources(profile: str, shared, quiet: bool) -> list:
             started.append(name)
 
         try:
-            resolver = default_resolver()
+            resolver = resolver_for(profile, shared)
             bar.update(task, completed=1)
             loads = collect(profile, shared, resolver=resolver, on_source=on_source)
         except (ValueError, FileNotFoundError) as exc:
@@ -246,19 +280,33 @@ def paths(source: str, target: str,
 
 
 @neo4j_app.command("start")
-def neo4j_start() -> None:
+def neo4j_start(
+        browser: bool = typer.Option(False, "--browser",
+                                     help="Also serve Neo4j Browser (and the HTTP API) on 127.0.0.1, auth on."),
+        http_port: int | None = typer.Option(None, "--http-port", metavar="<int>",
+                                             help="HTTP port of Neo4j Browser (with --browser; default 7474).")
+) -> None:
     """Build (first time) and start Neo4j on 127.0.0.1; waits until Bolt answers."""
     from kg.store import neo4j_server
 
     s = settings()
     if not s.neo4j_password:
         fail("set NEO4J_PASSWORD (8+ characters) in the environment first, e.g. export NEO4J_PASSWORD=…")
+    if http_port is not None and not browser:
+        fail("--http-port is the port of Neo4j Browser: use it with --browser")
+    port = (http_port or 7474) if browser else None
     try:
         with console.status("starting Neo4j (the first start downloads it from Maven Central)…"):
-            st = neo4j_server.start(s.neo4j_home, bolt_port=s.bolt_port, password=s.neo4j_password)
+            st = neo4j_server.start(s.neo4j_home, bolt_port=s.bolt_port, password=s.neo4j_password,
+                                    http_port=port)
     except neo4j_server.Neo4jLocalError as exc:
         fail(str(exc))
     emit_json(st)
+    if st.get("browser"):
+        console.print(f"Neo4j Browser: {st['browser']} (connect to {st['uri']} as user neo4j with your "
+                      f"NEO4J_PASSWORD)", markup=False, highlight=False)
+    elif browser:  # the server runs (Bolt and the HTTP API), but not what was asked for
+        fail(f"{st.get('browser_error')}; Neo4j keeps running (stop it with `kg neo4j stop`)")
 
 
 @neo4j_app.command("stop")

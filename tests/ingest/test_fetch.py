@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -12,43 +10,7 @@ from ingest.hgnc import default_resolver
 from ingest.reactome import read_reactome_hierarchy
 from ingest.wikipathways import read_gpml
 from tests.helpers import shared_data
-
-
-class Replay:
-    """A local server: path -> list of (status, body) answered in turn (the last one repeats)."""
-
-    def __init__(self, routes):
-        self.routes = {k: list(v) for k, v in routes.items()}
-        self.hits: dict[str, int] = {}
-        self.retry_after = ""
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                outer.hits[self.path] = outer.hits.get(self.path, 0) + 1
-                answers = outer.routes.get(self.path) or [(404, b"not found")]
-                status, body = answers.pop(0) if len(answers) > 1 else answers[0]
-                self.send_response(status)
-                if status in (429, 503) and outer.retry_after:
-                    self.send_header("Retry-After", outer.retry_after)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+from tests.replay import Replay
 
 
 def fetcher(tmp_path, base, **kw):

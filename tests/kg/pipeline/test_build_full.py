@@ -29,14 +29,16 @@ GPML_WPS = ("WP306", "WP185", "WP560", "WP1425", "WP129")
 
 
 def _trimmed_shared(src: Path, dst: Path) -> Path:
-    """Every file of the full profile; big GMT/TSV files cut to their first lines (+ module pathways)."""
+    """Every file of the full profile; big GMT/TSV files cut to their first lines (+ module pathways),
+    the HGNC table kept whole."""
     module_react = {t["id"].split(":", 1)[1] for m in load_ontology().modules.values() for t in m.reactome_pathways}
     for p in sorted(src.rglob("*")):
         if not p.is_file() or p.suffix in (".md", ".obo", ".xml", ".json") or "pubmed" in p.parts or "corpora" in p.parts:
             continue
         out = dst / p.relative_to(src)
         out.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix == ".gpml" or p.name.startswith("signor") or p.name.startswith("ReactomePathwaysRelation"):
+        if (p.suffix == ".gpml" or p.name.startswith("signor") or p.name.startswith("ReactomePathwaysRelation")
+                or "orthologs" in p.parts):  # the HGNC table the full profile resolves genes with, whole
             out.symlink_to(p)
             continue
         raw = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()

@@ -138,4 +138,6 @@ with right:
             st.markdown(f"- {citation_markdown(ev['citation'])}: {md_escape(evidence_text(ev))}"
                         + (f" *({where})*" if where else ""))
     st.markdown("**Reproduce in Neo4j Browser**")
+    st.caption("On a graph loaded into Neo4j (`KG_STORE=neo4j kg build`): `kg neo4j start --browser` serves "
+               "Neo4j Browser at http://127.0.0.1:7474/browser/ (log in as neo4j with your NEO4J_PASSWORD).")
     st.code(p["cypher"], language="cypher")

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,11 +18,15 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.server.configuration.ConfigurableServerModules;
+import org.neo4j.server.configuration.ServerSettings;
 
 /**
- * Runs an embedded Neo4j Community server with only the Bolt connector, bound to 127.0.0.1.
+ * Runs an embedded Neo4j Community server with the Bolt connector bound to 127.0.0.1 and, when an
+ * HTTP port is given, the HTTP connector on 127.0.0.1 too (transactional Cypher endpoint and Neo4j
+ * Browser only).
  *
- * <p>Usage: {@code java -jar neo4j-local.jar HOME BOLT_PORT}
+ * <p>Usage: {@code java -jar neo4j-local.jar HOME BOLT_PORT [HTTP_PORT]}
  *
  * <p>Authentication is on. On the first start in HOME the password of user {@code neo4j} is read from
  * the first line of standard input (at least 8 characters; never from the environment or the command
@@ -31,33 +36,40 @@ import org.neo4j.io.ByteUnit;
  * <p>LOAD CSV cannot read local files: file URLs are disallowed and the import directory is an empty
  * folder under HOME.
  *
- * <p>Prints {@code neo4j-local: READY bolt://127.0.0.1:PORT} on stdout once the server accepts
- * authenticated connections; shuts down cleanly on SIGTERM/SIGINT (shutdown hook).
+ * <p>With HTTP_PORT the server's own web server (neo4j-server, part of {@code org.neo4j:neo4j}) serves
+ * {@code /db/{name}/tx} (HTTP Cypher, same users and passwords as Bolt) and {@code /browser/}: Neo4j
+ * Browser's static files, from the {@code browser/} folder of the {@code org.neo4j.client:neo4j-browser}
+ * jar on the classpath. Unmanaged extensions and the Query API stay off, CORS is limited to the
+ * server's own origin and the Browser's usage telemetry is off. Without HTTP_PORT there is no HTTP.
+ *
+ * <p>Prints {@code neo4j-local: HTTP http://127.0.0.1:PORT} and {@code neo4j-local: BROWSER
+ * http://127.0.0.1:PORT/browser/} (or {@code neo4j-local: NO-BROWSER} and why) when HTTP is on, then
+ * {@code neo4j-local: READY bolt://127.0.0.1:PORT} on stdout once the server accepts authenticated
+ * connections; shuts down cleanly on SIGTERM/SIGINT (shutdown hook).
  */
 public final class Main {
     /** Marker written (under HOME) once the initial password has been set. */
     static final String PASSWORD_MARKER = "kg-neo4j-local.password-initialized";
     static final String INITIAL_USER = "neo4j";
     static final int MIN_PASSWORD_LENGTH = 8;
+    /** Where the neo4j-browser jar keeps the Browser (the path neo4j-server looks up on the classpath). */
+    static final String BROWSER_INDEX = "browser/index.html";
 
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: java -jar neo4j-local.jar HOME BOLT_PORT   (stdin: initial password)");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: java -jar neo4j-local.jar HOME BOLT_PORT [HTTP_PORT]   (stdin: initial password)");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath().normalize();
-        int port;
-        try {
-            port = Integer.parseInt(args[1]);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            System.err.println("neo4j-local: invalid bolt port: " + args[1]);
+        int port = parsePort(args[1], "bolt");
+        int httpPort = args.length == 3 ? parsePort(args[2], "http") : -1;
+        if (httpPort == port) {
+            System.err.println("neo4j-local: the HTTP port must differ from the Bolt port (" + port + ")");
             System.exit(2);
         }
+        boolean http = httpPort > 0;
 
         Path marker = home.resolve(PASSWORD_MARKER);
         boolean firstStart = !Files.exists(marker);
@@ -73,12 +85,26 @@ public final class Main {
             Files.createDirectories(home);
             Path importDir = home.resolve("import-empty");
             Files.createDirectories(importDir);
-            dbms = new DatabaseManagementServiceBuilder(home)
+            DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                     .setConfig(BoltConnector.enabled, true)
                     .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                     .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
-                    .setConfig(HttpConnector.enabled, false)
-                    .setConfig(HttpsConnector.enabled, false)
+                    .setConfig(HttpConnector.enabled, http)
+                    .setConfig(HttpsConnector.enabled, false);
+            if (http) {
+                builder = builder
+                        .setConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort))
+                        .setConfig(HttpConnector.advertised_address, new SocketAddress("127.0.0.1", httpPort))
+                        .setConfig(ServerSettings.http_enabled_modules, EnumSet.of(
+                                ConfigurableServerModules.TRANSACTIONAL_ENDPOINTS, ConfigurableServerModules.BROWSER))
+                        // CORS: only pages of this server (the Browser) may read its answers
+                        .setConfig(ServerSettings.http_access_control_allow_origin, "http://127.0.0.1:" + httpPort)
+                        .setConfig(ServerSettings.allow_telemetry, false)
+                        // neo4j-server serves a neo4j-browser-*.zip found there before the classpath jar:
+                        // point it at a folder that is never created
+                        .setConfig(ServerSettings.web_dir_path, home.resolve("web-empty"));
+            }
+            dbms = builder
                     .setConfig(GraphDatabaseSettings.auth_enabled, true)
                     // the console is reachable by users: no file:// reads, and an empty import root
                     .setConfig(GraphDatabaseSettings.allow_file_urls, false)
@@ -90,7 +116,8 @@ public final class Main {
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                     .build();
         } catch (Throwable t) {
-            System.err.println("neo4j-local: failed to start Neo4j in " + home + " on 127.0.0.1:" + port + ": " + t);
+            System.err.println("neo4j-local: failed to start Neo4j in " + home + " on 127.0.0.1:" + port
+                    + (http ? " (HTTP " + httpPort + ")" : "") + ": " + t);
             t.printStackTrace();
             System.exit(1);
             return;
@@ -125,6 +152,15 @@ public final class Main {
         }
 
         System.out.println("neo4j-local: Neo4j " + neo4jVersion() + ", home " + home);
+        if (http) {
+            System.out.println("neo4j-local: HTTP http://127.0.0.1:" + httpPort);
+            if (Main.class.getClassLoader().getResource(BROWSER_INDEX) != null) {
+                System.out.println("neo4j-local: BROWSER http://127.0.0.1:" + httpPort + "/browser/");
+            } else {
+                System.out.println("neo4j-local: NO-BROWSER " + BROWSER_INDEX
+                        + " is not on the classpath (the org.neo4j.client:neo4j-browser jar is missing)");
+            }
+        }
         System.out.println("neo4j-local: READY bolt://127.0.0.1:" + port);
         System.out.flush();
         try {
@@ -132,6 +168,20 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static int parsePort(String text, String what) {
+        int p;
+        try {
+            p = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (p < 1 || p > 65535) {
+            System.err.println("neo4j-local: invalid " + what + " port: " + text);
+            System.exit(2);
+        }
+        return p;
     }
 
     private static String readPassword() {
