@@ -111,8 +111,43 @@ def entity_node(m: Mention, resolver: HGNCResolver, source: str) -> Node:
         return gene_node(resolver, m.id, source)
     if m.category == "gene_group":
         return group_node(m, resolver, source)
+    concept = _grounder().concepts.get(m.id)
+    if concept is not None:  # a GO/CL/UBERON/MONDO or vocabulary concept: named as the graph names it
+        return Node(concept.id, concept.category, concept.label, concept.synonyms, (), source)
     term = _terms_by_id().get(m.id)
     return Node(m.id, m.category, term.name if term else m.text, (), (), source)
+
+
+@lru_cache(maxsize=1)
+def _grounder():
+    from ingest.grounding import default_grounder
+
+    return default_grounder()
+
+
+def grounded(m: Mention) -> Mention:
+    """``m`` with the id the rest of the graph uses for it, when the grounding tables know its text
+    (or its lexicon term's name) as a concept of the same category; else ``m`` unchanged.
+
+    The lexicon gives project slugs (``KG:macrophages``); the curated facts are grounded to GO, CL,
+    UBERON, MONDO and the project vocabulary (``ingest.grounding``), so without this step a mined
+    "macrophages" would be a node of its own beside the graph's CL:0000235. A phrase the curator
+    mapped with sign -1 (naming the loss of its concept) is left alone.
+
+    >>> grounded(Mention("macrophages", 0, 11, "KG:macrophages", "cell_type")).id
+    'CL:0000235'
+    >>> grounded(Mention("TNF", 0, 3, "HGNC:11892", "gene")).id
+    'HGNC:11892'
+    """
+    if m.category in ("gene", "gene_group", "chemical") or not m.id.startswith("KG:"):
+        return m
+    g = _grounder()
+    term = _terms_by_id().get(m.id)
+    for text in (m.text, term.name if term else ""):
+        hit = g.ground(text) if text else None
+        if hit is not None and hit.sign == 1 and hit.category == m.category:
+            return Mention(m.text, m.start, m.end, hit.id, m.category, hit.label)
+    return m
 
 
 def group_node(m: Mention, resolver: HGNCResolver, source: str) -> Node:
@@ -262,6 +297,11 @@ def _add_relation(load: SourceLoad, stats: LiteratureStats, d: Document, r: Rela
         load.reject(where, f"relation between categories that cannot hold it: {reason}")
         return
     stats.verified += 1
+    subject, obj = grounded(r.subject), grounded(r.object)
+    if subject.id == obj.id:  # two phrases of one concept ("IDD ... disc degeneration"): no edge
+        load.reject(where, f"both ends ground to {subject.id}")
+        return
+    r = Relation(subject, r.predicate, obj, r.sign, r.trigger, r.sentence, r.flags)
     edge = Edge(r.subject.id, r.predicate, r.object.id, r.sign)
     ctx = parse_context(f"{sentence} {d.title}")
     ctx.pop("text", None)

@@ -37,8 +37,8 @@ def test_evidence_carries_verified_sentence_offsets_flags_and_context():
     assert by_text["IL1B may induce MMP13."].flags == ("hedged",)
     edge = res.load.edges[ev.edge_key]
     assert (edge.subject, edge.predicate, edge.object, edge.sign) == (
-        "KG:static_compression", "upregulates_expression", "HGNC:7173", 1)
-    assert res.load.nodes["KG:static_compression"].category == "mechanical_stimulus"
+        "KGV:static_compression", "upregulates_expression", "HGNC:7173", 1)  # the vocabulary's id, as curated
+    assert res.load.nodes["KGV:static_compression"].category == "mechanical_stimulus"
 
 
 def test_sentence_that_does_not_verify_is_never_stored():
@@ -103,3 +103,16 @@ def test_gene_group_nodes_carry_their_members():
     dimer, mmps = res.load.nodes["KGGROUP:ITGA5+ITGB1"], res.load.nodes["KGGROUP:matrix_metalloproteinases"]
     assert dimer.category == mmps.category == "gene_group"
     assert set(dimer.xrefs) == {"HGNC:6141", "HGNC:6153"} and "HGNC:7173" in mmps.xrefs
+
+
+def test_mined_concepts_take_the_ids_the_curated_graph_uses():
+    from ingest.literature import records_from_articles
+    from ingest.pubmed import Article
+    from kg.pipeline.build import collect
+
+    res = records_from_articles([Article("1", "T", "TNF increased the recruitment of macrophages. "
+                                                   "Compression induced intervertebral disc degeneration.")])
+    ids = {n.id for n in res.load.nodes.values()}
+    assert "CL:0000235" in ids and "KG:macrophages" not in ids  # the graph's macrophage, not a new node
+    default = {i for sl in collect() for i in sl.nodes}
+    assert {"CL:0000235", "KGV:compression", "KGV:disc_degeneration"} <= default & ids
