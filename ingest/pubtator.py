@@ -15,7 +15,7 @@ the same symbol (``Nfkb1`` -> NFKB1); chemicals and diseases keep their MeSH ids
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -154,6 +154,29 @@ def _parse_bioc_document(d: dict[str, Any], where: str,
     entities.sort()
     return PubTatorDocument(pmid, text, title, year, journal, entities, rels, f"{where}:PMID:{pmid}",
                             unmapped), None
+
+
+def align_to_text(doc: PubTatorDocument, text: str) -> PubTatorDocument | None:
+    """``doc`` with its annotations moved onto ``text`` (the PubMed record of the same paper), or None.
+
+    PubTator3 joins title and abstract with a space where the PubMed reader puts a line break, and
+    may lay out a structured abstract differently. Every entity must spell the same text at the
+    same offsets in ``text``, after the title/abstract break is allowed to differ; otherwise the
+    document cannot be aligned and None is returned (offsets are never guessed).
+
+    >>> d = PubTatorDocument("1", "T. TNF rose.", "T.", None, "", [(3, 6, "HGNC:11892", "gene")])
+    >>> align_to_text(d, "T.\\nTNF rose.").text, align_to_text(d, "Other text entirely") is None
+    ('T.\\nTNF rose.', True)
+    """
+    if not text or len(text) != len(doc.text):
+        return None
+    for s, e, _id, _cat in doc.entities:
+        if text[s:e] != doc.text[s:e]:
+            return None
+    differ = [i for i, (a, b) in enumerate(zip(doc.text, text)) if a != b]
+    if any(not (doc.text[i].isspace() and text[i].isspace()) for i in differ):
+        return None  # only whitespace (the title/abstract break) may differ
+    return replace(doc, text=text)
 
 
 def parse_relations_api(payload: Any) -> list[tuple[str, str, str]]:

@@ -121,3 +121,45 @@ def test_cli_fetches_and_loads(replay, tmp_path):
     assert first["by_predicate"] == second["by_predicate"]
     bad = run_kg(home, "ingest", "pubtator3", "--pmids", "12,abc")
     assert bad.returncode == 1 and "not PMIDs: abc" in bad.stdout + bad.stderr
+
+
+def _pubmed_xml(doc: dict) -> bytes:
+    """A PubmedArticle holding a recorded PubTator3 document's own title and abstract (its real text,
+    in the layout E-utilities serves), so the PubMed reader and PubTator3 read the same paper."""
+    from xml.sax.saxutils import escape
+
+    passages = sorted(doc["passages"], key=lambda p: p["offset"])
+    title = passages[0]["text"]
+    abstract = " ".join(p["text"] for p in passages[1:])
+    return (f"<PubmedArticle><MedlineCitation><PMID>{doc['pmid'] or doc['id']}</PMID><Article><ArticleTitle>"
+            f"{escape(title)}</ArticleTitle><Abstract><AbstractText>{escape(abstract)}</AbstractText></Abstract>"
+            f"</Article></MedlineCitation></PubmedArticle>").encode()
+
+
+def test_pubmed_query_with_pubtator3_puts_both_readers_on_one_text(replay, tmp_path):
+    from tests.ingest.test_pubmed import Replay as EutilsReplay
+    from tests.kg.surfaces.test_cli import ok, run_kg
+
+    base, docs, log = replay
+    eutils = EutilsReplay([_pubmed_xml(d) for _p, d in sorted(docs.items())], set(), 200)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), eutils.handler())
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        home = tmp_path / "home"
+        out = json.loads(ok(run_kg(home, "ingest", "pubmed", "--query", "anything", "--json", "--pubtator3",
+                                   "--base-url", f"http://127.0.0.1:{srv.server_port}",
+                                   "--pubtator3-url", base)).stdout)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert sorted(log[0]) == sorted(docs)  # PubTator3 was asked for exactly the papers PubMed returned
+    assert out["pubtator3"]["pubtator3_relations"] > 0
+    aligned = out["pubtator3"]["documents"]
+    assert 0 < aligned <= out["literature"]["documents"]
+    rows = json.loads(ok(run_kg(home, "cypher", "--json",
+                                "MATCH (p:Publication) RETURN p.id AS id, p.text AS text")).stdout)
+    texts = dict(rows["rows"])
+    assert len(texts) == out["literature"]["documents"]  # one stored text per paper, shared by both readers
+    for pmid, d in docs.items():
+        title = sorted(d["passages"], key=lambda p: p["offset"])[0]["text"]
+        assert texts[f"PMID:{pmid}"].startswith(title + "\n")  # PubMed's layout, not PubTator3's space

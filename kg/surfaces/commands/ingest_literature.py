@@ -9,14 +9,17 @@ import typer
 from kg.surfaces.commands.ingest import ingest_app
 
 
-def _store_result(result, problems: list[str], skipped: int, as_json: bool) -> None:
+def _store_result(result, problems: list[str], skipped: int, as_json: bool, extra=None) -> None:
+    """Load ``result`` (and ``extra``: PubTator3's relations for the same papers) into the store, report."""
+    from rich.markup import escape
+
     from kg.pipeline.load import BuildError, load
     from kg.surfaces.cli import console, emit_json, fail, open_store_or_fail, settings
 
     s = settings()
     store = open_store_or_fail(s)
     try:
-        report = load(store, [result.load])
+        report = load(store, [result.load] + ([extra.load] if extra is not None else []))
     except BuildError as exc:
         fail(str(exc))
     finally:
@@ -25,16 +28,22 @@ def _store_result(result, problems: list[str], skipped: int, as_json: bool) -> N
     stats["skipped_documents"] += skipped
     stats["messages"] = (problems + stats["messages"])[:50]
     out = {"literature": stats, "load": report.to_dict()}
+    if extra is not None:
+        out["pubtator3"] = extra.stats.to_dict()
     if as_json:
         emit_json(out)
         return
     for m in problems[:20]:
-        console.print(f"[yellow]skipped[/] {m}")
+        console.print(f"[yellow]skipped[/] {escape(m)}")
     console.print(f"{stats['documents']} documents, {stats['sentences']} sentences, {stats['relations']} relations "
                   f"+ {stats['pair_relations']} from the pair model + {stats['pubtator3_relations']} from PubTator3 "
                   f"({stats['verified']} verified, {stats['unverified']} unverified), "
                   f"{stats['skipped_documents']} documents skipped; wrote {report.edges} edges and "
                   f"{report.evidence} evidence into {s.store}")
+    if extra is not None:
+        x = out["pubtator3"]
+        console.print(f"PubTator3: {x['documents']} of the papers annotated, {x['pubtator3_relations']} of its "
+                      f"relations placed in a sentence")
 
 
 @ingest_app.command("pubmed-xml")
@@ -111,10 +120,16 @@ def ingest_pubmed(query: str = typer.Option(..., "--query", help="PubMed query, 
                   max_results: int | None = typer.Option(200, "--max", help="At most this many records."),
                   batch_size: int = typer.Option(200, "--batch-size"),
                   base_url: str | None = typer.Option(None, "--base-url", help="E-utilities base URL (tests)."),
+                  pubtator3: bool = typer.Option(False, "--pubtator3",
+                                                 help="Also fetch PubTator3's relations for the same PMIDs."),
+                  pubtator3_url: str | None = typer.Option(None, "--pubtator3-url",
+                                                           help="PubTator3 API mirror (tests)."),
                   as_json: bool = typer.Option(False, "--json")) -> None:
     """Search PubMed (E-utilities), fetch abstracts in resumable batches and mine them.
 
-    Reads NCBI_API_KEY from the environment when set (10 requests/s instead of 3).
+    Reads NCBI_API_KEY from the environment when set (10 requests/s instead of 3). With
+    ``--pubtator3`` the same papers' PubTator3 relations become evidence too (source ``pubtator3``;
+    a paper still counts once in belief).
     """
     from ingest.fetch import FetchError
     from ingest.literature import records_from_articles
@@ -131,7 +146,29 @@ def ingest_pubmed(query: str = typer.Option(..., "--query", help="PubMed query, 
         fail(f"{exc} — rerun the same command to resume from the checkpoint")
     articles, problems = parse_pubmed_files(files)
     result = records_from_articles(articles, source="pubmed", path=f"esearch:{query}")
-    _store_result(result, problems.messages, problems.skipped, as_json)
+    extra = None
+    if pubtator3 and articles:
+        from ingest.fetch import Fetcher
+        from ingest.literature import records_from_pubtator
+        from ingest.pubtator import align_to_text, parse_pubtator_bytes
+
+        fetcher = Fetcher(s.cache_dir, min_interval=0.34, base_url=pubtator3_url)
+        try:
+            answers = fetcher.pubtator3_documents(list(dict.fromkeys(a.pmid for a in articles)))
+        except FetchError as exc:
+            fail(f"PubTator3: {exc} (the PubMed records are cached: rerun without --pubtator3 to load them alone)")
+        parsed = parse_pubtator_bytes((f"PubTator3 batch {i + 1}", a.content) for i, a in enumerate(answers))
+        # PubTator3's annotations onto PubMed's text, so both readers' offsets index one stored text
+        texts = {a.pmid: a.text for a in articles}
+        aligned = []
+        for d in parsed.documents:
+            moved = align_to_text(d, texts.get(d.pmid, ""))
+            if moved is None:
+                problems.skip(f"PubTator3 PMID:{d.pmid}", "its text differs from the PubMed record's; not aligned")
+            else:
+                aligned.append(moved)
+        extra = records_from_pubtator(aligned, reader="pubtator3", path=answers[0].url if answers else "")
+    _store_result(result, problems.messages, problems.skipped, as_json, extra)
 
 
 def register(app: typer.Typer) -> None:
