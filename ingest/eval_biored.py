@@ -135,6 +135,23 @@ def evaluate_ner(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None 
     return out
 
 
+def gold_relations(d: BioredDoc) -> list[tuple[str, tuple[str, str], str | None]]:
+    """``(type, sorted id pair, kind)`` of every gold relation of ``d``; kind None when the graph loads
+    neither side's type (variants).
+
+    >>> d = BioredDoc("1", "x", [(0, 1, "a", "GeneOrGeneProduct", "7"), (0, 1, "b", "ChemicalEntity", "D1")],
+    ...               [("Bind", "D1", "7")])
+    >>> gold_relations(d)
+    [('Bind', ('7', 'D1'), 'gene_chemical')]
+    """
+    types: dict[str, str] = {}
+    for *_x, typ, ids in d.mentions:
+        for i in ids.split(","):
+            types.setdefault(i.strip(), typ)
+    return [(rtype, (min(a, b), max(a, b)), pair_kind(LOADED.get(types.get(a, "")), LOADED.get(types.get(b, ""))))
+            for rtype, a, b in d.relations]
+
+
 def pair_kind(a: str | None, b: str | None) -> str | None:
     if a is None or b is None:
         return None
@@ -159,16 +176,11 @@ def evaluate_relations(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver |
     for d, doc in zip(docs, _run(docs, nlp)):
         species = document_species(d.text)
         model_state = doc._.pairs_model
-        types: dict[str, str] = {}
-        for *_x, typ, ids in d.mentions:
-            for i in ids.split(","):
-                types.setdefault(i.strip(), typ)
         found = {our_id(resolver, "gene" if e.label_ == "gene_group" else e.label_, e.kb_id_, species)
                  for e in doc.ents}
-        for rtype, a, b in d.relations:
+        for rtype, (a, b), kind in gold_relations(d):
             gold_total += 1
-            kind = pair_kind(LOADED.get(types.get(a, "")), LOADED.get(types.get(b, "")))
-            pair = (d.pmid, *sorted((a, b)))
+            pair = (d.pmid, a, b)
             for k in ((kind, "all_relations") if kind else ("all_relations",)):
                 gold[k].add(pair)
                 gold_typed[k].add((*pair, rtype))

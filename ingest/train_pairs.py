@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ingest.biored import BioredDoc, read_pubtator
-from ingest.eval_biored import LOADED, pair_kind, prf, split_path
+from ingest.eval_biored import gold_relations, our_id, pair_kind, prf, split_path
 from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.nlp.pairs import MODEL_FILE, SIDE, TYPES, pair_features
 from ingest.nlp.species import document_species
@@ -40,12 +40,6 @@ class Candidate:
     gold_type: str | None
 
 
-def biored_ids(resolver: HGNCResolver, doc_species: str, x, kb_id: str) -> str:
-    from ingest.eval_biored import our_id
-
-    return our_id(resolver, SIDE[x.label_], kb_id, doc_species)
-
-
 def candidates(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None = None
                ) -> tuple[list[Candidate], dict[str, int]]:
     """Every candidate of ``docs`` with its label, and the number of gold pairs per kind."""
@@ -57,27 +51,20 @@ def candidates(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None = 
     gold_count: dict[str, int] = {k: 0 for k in SCORED}
     for d, doc in zip(docs, nlp.pipe((d.text for d in docs), batch_size=32)):
         species = document_species(d.text)
-        types: dict[str, str] = {}
-        for *_x, typ, ids in d.mentions:
-            for i in ids.split(","):
-                types.setdefault(i.strip(), typ)
         gold: dict[tuple[str, str], str] = {}
-        for rtype, a, b in d.relations:
-            key = tuple(sorted((a, b)))
-            kind = pair_kind(LOADED.get(types.get(a, "")), LOADED.get(types.get(b, "")))
+        for rtype, key, kind in gold_relations(d):
             if kind in gold_count and key not in gold:
                 gold_count[kind] += 1
-            gold[key] = rtype  # type: ignore[index]
+            gold[key] = rtype
         best: dict[tuple[str, str], Candidate] = {}
         for a, b, feats, _sentence, (x, y) in pair_features(doc):
-            ia, ib = biored_ids(resolver, species, x, a), biored_ids(resolver, species, y, b)
+            ia, ib = our_id(resolver, SIDE[x.label_], a, species), our_id(resolver, SIDE[y.label_], b, species)
             if ia == ib:
                 continue
-            key = tuple(sorted((ia, ib)))
-            kind = pair_kind(SIDE[x.label_], SIDE[y.label_]) or ""
-            cand = Candidate(d.pmid, kind, key, feats, gold.get(key))  # type: ignore[arg-type]
-            if key not in best or len(feats) > len(best[key].features):  # type: ignore[index]
-                best[key] = cand  # type: ignore[index]
+            key = (min(ia, ib), max(ia, ib))
+            cand = Candidate(d.pmid, pair_kind(SIDE[x.label_], SIDE[y.label_]) or "", key, feats, gold.get(key))
+            if key not in best or len(feats) > len(best[key].features):
+                best[key] = cand
         out.extend(best.values())
     return out, gold_count
 

@@ -34,7 +34,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.nlp.model import Mention, doc_text, sentence_spans
+from ingest.nlp.model import Mention, sentence_spans
 from ingest.nlp.relations import mention
 
 #: mention category -> the side of a pair the model was trained on
@@ -230,7 +230,6 @@ class PairScorer:
                 found.append(Pair(mention(x), mention(y), p, self.model.type_of(feats), sentence))
         found.sort(key=lambda x: -x.probability)
         doc._.pairs = found
-        doc_text(doc)
         return doc
 
 

@@ -111,8 +111,10 @@ def choose(page, label: str, text: str) -> None:
     option.click()
 
 
-def run_path_query(page, base: str, source: str, target: str, expect: str | None = None) -> None:
-    """Open the path explorer, choose source and target by typing, press Find paths."""
+def run_path_query(page, base: str, source: str, target: str, expect: str | None = None,
+                   most_hops: bool = False) -> None:
+    """Open the path explorer, choose source and target by typing, press Find paths
+    (``most_hops``: with the Max hops slider at its end)."""
     page.goto(f"{base}/paths")
     page.get_by_role("heading", name="Path explorer").wait_for()
     wait_idle(page)
@@ -120,6 +122,10 @@ def run_path_query(page, base: str, source: str, target: str, expect: str | None
     choose(page, "To", target)
     if expect:
         choose(page, "Expected effect", expect)
+    if most_hops:
+        hops = page.locator("[data-testid='stSlider']").filter(has=page.get_by_text("Max hops", exact=True))
+        hops.get_by_role("slider").focus()
+        page.keyboard.press("End")
     page.get_by_role("button", name="Find paths").click()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     wait_idle(page)

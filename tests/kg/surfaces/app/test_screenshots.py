@@ -145,17 +145,7 @@ def test_a_short_path_is_not_blown_up(page, app_url):
 
 
 def test_a_long_path_keeps_its_captions_readable(page, app_url):
-    page.goto(f"{app_url}/paths")
-    page.get_by_role("heading", name="Path explorer").wait_for()
-    wait_idle(page)
-    choose(page, "From", "RI-LDH")
-    choose(page, "To", "Matrix degradation")
-    hops = page.locator("[data-testid='stSlider']").filter(has=page.get_by_text("Max hops", exact=True))
-    hops.get_by_role("slider").focus()
-    page.keyboard.press("End")  # 6 hops
-    page.get_by_role("button", name="Find paths").click()
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
-    wait_idle(page)
+    run_path_query(page, app_url, "RI-LDH", "Matrix degradation", most_hops=True)  # 6 hops
     explain_rank(page, 10)
     (g,) = graphs(page)
     assert len(g["nodes"]) >= 7, [n["name"] for n in g["nodes"]]
