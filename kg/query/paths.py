@@ -1,12 +1,14 @@
 """Mechanism path search: ranked, signed, evidence-weighted paths between entities or modules.
 
-Candidates are enumerated over the Store protocol (``edges_of``, ``degrees``) and ranked in
-Python, so Neo4j and the embedded store give identical answers by construction.
+Candidates come from the store's walkable graph, read in one projected query
+(:mod:`kg.query.projection`: no memberships into modules or pathways, no evidence), and are
+ranked by one Python function, so every store gives identical answers by construction. Only the
+endpoints (module members) and, afterwards, the evidence of the paths shown are read per query.
 
-Search: a bidirectional breadth-first sweep fetches adjacency one *level* at a time (one
-``edges_of`` call per level, always expanding the smaller frontier) until forward + backward
-levels cover ``max_hops``; then a depth-first walk enumerates every simple path that can still
-reach the target in time. No store round trip happens inside the walk.
+Search: a bidirectional breadth-first sweep over the projection, one *level* at a time (always
+expanding the smaller frontier), until forward + backward levels cover ``max_hops``; then a
+best-first walk emits complete paths cheapest first and stops as soon as the answer is settled
+(no path it has not reached could enter or reorder the ``k`` shown).
 
 Cost of a path = sum over hops of -log(belief) + hub_weight * sum over inner nodes of
 w * log(degree) (Hetionet's degree-weighted path count, w = 0.5). Score = exp(-cost).
@@ -30,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from kg.query.projection import Projection, project
 from kg.query.resolve import Endpoint, EntityNotFound, resolve_entity
 from kg.query.walk import FILTERS, filters_removing, load_path_config, walk_rule  # noqa: F401 - FILTERS is part of the answer
 from kg.records.model import STUDY_DESIGNS
@@ -104,71 +107,61 @@ class PathResult:
 
 
 class _Adjacency:
-    """Walkable steps learnt from the store level by level, with the query's filters applied.
+    """Every walkable step of a projection under one query's filters, built once and shared by the
+    queries with the same filters (:func:`_adjacency`).
 
-    ``steps[u]`` lists ``(v, edge, sign)`` for every kept edge row seen so far that lets the
-    walk go from ``u`` to ``v``; it is complete for every node in ``fetched``.
+    ``steps[u]`` lists ``(v, edge, sign, step_cost, is_set_edge)`` for each kept edge that lets a
+    walk go from ``u`` to ``v``, sorted by ``(v, edge key)``; ``back[v]`` lists the ``u``. The step
+    cost is the hop's part of a path's cost: -log(belief) plus the predicate's mechanism cost.
     """
 
-    def __init__(self, store: Store, q: PathQuery, cfg: dict[str, Any]):
-        self.store, self.q, self.cfg = store, q, cfg
-        self.onto = load_ontology()
-        self.fetched: set[str] = set()
-        self.steps: dict[str, list[tuple[str, dict[str, Any], int]]] = {}
-        self.back: dict[str, list[str]] = {}     # v -> nodes u with a step u -> v
-        self.categories: dict[str, str] = {}
-        self.seen_keys: set[str] = set()
-        self.n_rows = 0                          # mechanism edges examined (set edges excluded)
-        self.removed: Counter = Counter()        # filter name -> edges it removed
-        self.n_queries = 0
-
-    def fetch(self, ids: Iterable[str]) -> None:
-        """One store call: every edge touching ``ids``; afterwards their steps are complete."""
-        todo = sorted({i for i in ids if i not in self.fetched})
-        if not todo:
-            return
-        rows = self.store.edges_of(todo, "both")
-        self.n_queries += 1
-        self.fetched.update(todo)
-        # only set edges need an end's category now (is the group walkable?); path nodes get theirs later
-        self.categorise(r["object"] for r in rows if r["predicate"] in self.cfg["set_predicates"])
-        touched: set[str] = set()
-        for e in rows:
-            if e["key"] in self.seen_keys:
+    def __init__(self, graph: Projection, q: PathQuery, cfg: dict[str, Any]):
+        self.steps: dict[str, list[tuple[str, dict[str, Any], int, float, bool]]] = {}
+        self.back: dict[str, list[str]] = {}
+        set_preds = set(cfg["set_predicates"])
+        pred_cost = (cfg.get("mechanism") or {}).get("predicate_cost") or {}
+        for e in graph.rows:
+            rule = walk_rule(e, graph.categories, cfg, skip=())  # a query may end at an experiment
+            if rule is None or (rule != "both" and filters_removing(q, e)):  # set edges carry no evidence
                 continue
-            self.seen_keys.add(e["key"])
-            rule = walk_rule(e, self.categories, self.cfg, skip=())  # a query may end at an experiment
-            if rule is None:
-                continue
-            if rule != "both":  # set edges carry no evidence filters
-                self.n_rows += 1
-                why = filters_removing(self.q, e)
-                if why:
-                    self.removed.update(why)
-                    continue
             s, o, sign = e["subject"], e["object"], int(e.get("sign") or 0)
-            self._add(s, o, e, sign, touched)
-            if rule == "both" or (rule == "assoc" and self.q.undirected):
-                self._add(o, s, e, sign, touched)
-        for u in touched:
-            self.steps[u].sort(key=lambda t: (t[0], t[1]["key"]))
+            step = -math.log(max(e.get("belief") or 1e-6, 1e-6)) + pred_cost.get(e["predicate"], 0.0)
+            is_set = e["predicate"] in set_preds
+            self._add(s, o, e, sign, step, is_set)
+            if rule == "both" or (rule == "assoc" and q.undirected):
+                self._add(o, s, e, sign, step, is_set)
+        for steps in self.steps.values():
+            steps.sort(key=lambda t: (t[0], t[1]["key"]))
 
-    def categorise(self, ids: Iterable[str]) -> None:
-        """Learn the categories of ``ids`` (one store call for the unknown ones)."""
-        missing = sorted({n for n in ids if n not in self.categories})
-        if missing:
-            self.n_queries += 1
-            found = self.store.nodes(missing)
-            for n in missing:
-                self.categories[n] = found.get(n, {}).get("category", "")
-
-    def _add(self, u: str, v: str, e: dict[str, Any], sign: int, touched: set[str]) -> None:
-        self.steps.setdefault(u, []).append((v, e, sign))
+    def _add(self, u: str, v: str, e: dict[str, Any], sign: int, step: float, is_set: bool) -> None:
+        self.steps.setdefault(u, []).append((v, e, sign, step, is_set))
         self.back.setdefault(v, []).append(u)
-        touched.add(u)
 
-    def out(self, u: str) -> list[tuple[str, dict[str, Any], int]]:
+    def out(self, u: str) -> list[tuple[str, dict[str, Any], int, float, bool]]:
         return self.steps.get(u, [])
+
+
+def _adjacency(graph: Projection, q: PathQuery, cfg: dict[str, Any]) -> _Adjacency:
+    """The projection's adjacency for ``q``'s filters, kept on the projection (a few filter sets)."""
+    key = ("adjacency", q.predicates, q.min_belief, q.species, q.designs, q.sources, q.undirected)
+    adj = graph.memo.get(key)
+    if adj is None:
+        if len(graph.memo) >= 8:  # a long-lived app sees few filter sets; keep memory bounded
+            graph.memo.pop(next(iter(graph.memo)))
+        adj = graph.memo[key] = _Adjacency(graph, q, cfg)
+    return adj
+
+
+def _filter_counts(q: PathQuery, graph: Projection, ids: Iterable[str], cfg: dict[str, Any]) -> tuple[int, Counter]:
+    """Mechanism edges touching ``ids`` (set edges excluded), and how many each filter removed."""
+    n, removed = 0, Counter[str]()
+    for e in graph.edges_of(ids):
+        rule = walk_rule(e, graph.categories, cfg, skip=())
+        if rule is None or rule == "both":
+            continue
+        n += 1
+        removed.update(filters_removing(q, e))
+    return n, removed
 
 
 def _excluded_ids(store: Store, names: Iterable[str]) -> set[str]:
@@ -211,8 +204,12 @@ def validate(q: PathQuery) -> None:
         raise PathQueryError(f"permutations must be between 0 and {cfg['max_permutations']}, not {q.permutations}")
 
 
-def find_paths(store: Store, source: str | PathQuery, target: str | None = None, **options: Any) -> PathResult:
+def find_paths(store: Store, source: str | PathQuery, target: str | None = None, *,
+               graph: Projection | None = None, **options: Any) -> PathResult:
     """Ranked signed paths from ``source`` to ``target`` (ids, names, symbols or modules).
+
+    ``graph`` is the store's walkable projection (:func:`kg.query.projection.cached` for a process
+    that asks many queries); without it, it is read for this query.
 
     Example::
 
@@ -231,19 +228,20 @@ def find_paths(store: Store, source: str | PathQuery, target: str | None = None,
     excluded = _excluded_ids(store, q.exclude)
     starts, goals = src.ids(), tgt.ids()
     starts.pop(tgt.id, None)
+    expect = EXPECT.get(q.expect.lower()) if q.expect else None
     search = _Search(store, q, cfg, starts, goals, excluded, t0, time_limit,
-                     src.membership_edges, tgt.membership_edges)
+                     src.membership_edges, tgt.membership_edges, graph or project(store),
+                     _Answer(min(q.k, max_results), cfg.get("max_per_endpoint") or 0, expect))
     found = search.run()
     notes: list[str] = []
 
-    expect = EXPECT.get(q.expect.lower()) if q.expect else None
     inner = sorted({n for p in found for n in p.nodes[1:-1]})
     search.degree(inner)
-    search.adj.categorise(n for p in found for n in p.nodes)
+    search.categorise(n for p in found for n in p.nodes)
     for p in found:
         ends = (src.membership_edges.get(p.nodes[0]), tgt.membership_edges.get(p.nodes[-1]))
-        _score(p, search.degrees, cfg, expect, search.adj.categories, ends)
-        p.metapath = metapath_of(p, search.adj.categories)
+        _score(p, search.degrees, cfg, expect, search.categories, ends)
+        p.metapath = metapath_of(p, search.categories)
     # collapse parallel duplicates: same node sequence and sign -> keep the best
     best: dict[tuple, Path_] = {}
     for p in sorted(found, key=Path_.sort_key):
@@ -273,18 +271,57 @@ def find_paths(store: Store, source: str | PathQuery, target: str | None = None,
                       [n for n in notes if n], n_perm)
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What the answer keeps (``find_paths``' post-processing), so the walk can tell when it is settled."""
+
+    k: int
+    per_endpoint: int
+    expect: int | None
+
+    def settled(self, found: list[Path_], starts: Iterable[str], goals: Iterable[str]) -> bool:
+        """True when no path beyond ``found`` (all of them costlier, and so ranked after the
+        agreeing ones found) could change the ``k`` paths :func:`diverse` shows.
+
+        They cannot when the first pass of :func:`diverse` fills ``k`` from ``found`` alone, or
+        when every possible start or every possible end is already at its cap (so a later path
+        could only top the answer up) and ``found`` holds enough to top it up.
+        """
+        if self.expect is not None:
+            found = [p for p in found if p.consistent]  # agreeing paths rank before all others
+        if len(found) < self.k:
+            return False
+        best: dict[tuple, Path_] = {}
+        for p in sorted(found, key=Path_.sort_key):
+            best.setdefault((tuple(p.nodes), p.sign), p)
+        shown, rest, start_n, end_n = _first_pass(sorted(best.values(), key=Path_.sort_key), self.k,
+                                                  self.per_endpoint)
+        if len(shown) >= self.k:
+            return True
+        capped = self.per_endpoint > 0 and (all(start_n[s] >= self.per_endpoint for s in starts)
+                                            or all(end_n[g] >= self.per_endpoint for g in goals))
+        return capped and len(shown) + len(rest) >= self.k
+
+
 class _Search:
-    """Bidirectional level-by-level fetch, then a pruned depth-first enumeration."""
+    """Bidirectional level-by-level sweep of the projection, then a best-first enumeration."""
 
     def __init__(self, store: Store, q: PathQuery, cfg, starts: dict[str, int], goals: dict[str, int],
                  excluded: set[str], t0: float, time_limit: float,
                  start_edges: dict[str, dict[str, Any]] | None = None,
-                 goal_edges: dict[str, dict[str, Any]] | None = None):
+                 goal_edges: dict[str, dict[str, Any]] | None = None,
+                 graph: Projection | None = None, answer: _Answer | None = None):
         self.store, self.q, self.cfg = store, q, cfg
         self.starts, self.goals, self.excluded = starts, goals, excluded
         self.t0, self.time_limit = t0, time_limit
-        self.adj = _Adjacency(store, q, cfg)
-        self.degrees: dict[str, int] = {}
+        self.graph = graph if graph is not None else project(store)
+        self.answer = answer
+        self.adj = _adjacency(self.graph, q, cfg)
+        self.fetched: set[str] = set()        # nodes whose steps the level sweep looked at
+        # the projection's (copied: cheaper than a ChainMap lookup per step), plus any other node's
+        # read from the store (a single-node endpoint outside the walkable graph)
+        self.degrees: dict[str, int] = dict(self.graph.degrees)
+        self.categories: dict[str, str] = dict(self.graph.categories)
         self.dist: dict[str, int] = {}        # backward distance to the goal set (exact up to `back_levels`)
         self.back_levels = 0
         self.truncated, self.reason, self.n_candidates = False, "", 0
@@ -292,9 +329,15 @@ class _Search:
         self.goal_edges = goal_edges or {}
 
     def degree(self, ids: Iterable[str]) -> None:
-        need = sorted({i for i in ids if i not in self.degrees})
+        need = sorted(set(ids).difference(self.degrees))
         if need:
             self.degrees.update(self.store.degrees(need))
+
+    def categorise(self, ids: Iterable[str]) -> None:
+        missing = sorted({n for n in ids if n not in self.categories})
+        if missing:
+            found = self.store.nodes(missing)
+            self.categories.update((n, found.get(n, {}).get("category", "")) for n in missing)
 
     def _over_time(self) -> bool:
         if time.monotonic() - self.t0 > self.time_limit:
@@ -327,17 +370,17 @@ class _Search:
                 return []
             if len(fwd) <= len(back):
                 frontier = self._expandable(fwd, set(self.starts))
-                adj.fetch(frontier)
+                self.fetched.update(frontier)
                 nxt = set()
                 for u in frontier:
-                    for v, _, _ in adj.out(u):
+                    for v, *_ in adj.out(u):
                         if v not in fwd_seen and v not in self.goals and v not in self.excluded:
                             fwd_seen.add(v)
                             nxt.add(v)
                 fwd, fwd_levels = sorted(nxt), fwd_levels + 1
             else:
                 frontier = self._expandable(back, set(self.goals))
-                adj.fetch(frontier)
+                self.fetched.update(frontier)
                 d = self.back_levels + 1
                 nxt = set()
                 for v in frontier:
@@ -352,79 +395,136 @@ class _Search:
         return self._walk()
 
     def _walk(self) -> list[Path_]:
-        """Best-first enumeration: complete paths come out cheapest first (exact final cost).
+        """Best-first (A*) enumeration: complete paths come out cheapest first, at their exact cost.
 
-        A partial path's cost is -log(belief) of its hops + hub damping of its inner nodes + the
-        mechanism costs known so far; completing it adds the end's costs, and a completed path goes
-        back on the heap with its final cost, so paths are emitted in exact order of final cost.
-        A candidate limit therefore keeps the cheapest paths, never an arbitrary first batch.
+        A partial path's cost ``g`` is -log(belief) of its hops + hub damping of its inner nodes +
+        the mechanism costs known so far; it is queued at ``g + h`` where ``h`` is a cost any
+        completion must still pay (the hub damping of its last node, which becomes an inner node,
+        and the cheapest goal membership; for a goal, its own membership). ``h`` never overstates,
+        and a completed path goes back on the heap at its final cost, so paths are emitted in exact
+        order of final cost. A partial path's extensions are queued lazily, one at a time in order
+        of cost (a cursor into its last node's sorted steps), so a hub costs one entry, not one per
+        neighbour. A candidate limit therefore keeps the cheapest paths, never an arbitrary first
+        batch, and the walk stops once :meth:`_Answer.settled` says no costlier path can change
+        the answer (checked again after the paths that tie with the last one are out).
         """
         import heapq
 
         q, cfg, adj = self.q, self.cfg, self.adj
-        set_preds = set(cfg["set_predicates"])
         mech = cfg.get("mechanism") or {}
-        pred_cost = mech.get("predicate_cost") or {}
-        w, hub_w = cfg["dwpc_w"], cfg["hub_weight"]
-        self.degree(list(adj.steps))  # every node a path can pass through (one store call)
-        adj.categorise(list(adj.steps))
+        hub = cfg["hub_weight"] * cfg["dwpc_w"]
+        goal_cost = {g: membership_cost(self.goal_edges.get(g), mech) for g in self.goals}
+        min_goal = min(goal_cost.values(), default=0.0)
+        leave_cost: dict[str, float] = {}
+
+        def leave(v: str) -> float:  # the hub damping a node costs once it is an inner node
+            c = leave_cost.get(v)
+            if c is None:
+                if v not in self.degrees:
+                    self.degree([v])
+                c = leave_cost[v] = hub * math.log(max(self.degrees.get(v, 1), 1))
+            return c
+
+        # per node: its steps as (cost to queue, hops still needed, next, edge, sign, step, is set edge)
+        options: dict[str, list[tuple[float, int, str, dict[str, Any], int, float, bool]]] = {}
+
+        def steps_of(u: str) -> list[tuple[float, int, str, dict[str, Any], int, float, bool]]:
+            opts = options.get(u)
+            if opts is None:
+                opts = options[u] = sorted(
+                    ((step + (goal_cost[v] if v in self.goals else leave(v) + min_goal), self.lower_bound(v),
+                      v, e, sign, step, is_set)
+                     for v, e, sign, step, is_set in adj.out(u) if v not in self.excluded),
+                    key=lambda t: t[0])  # stable: (node, key) order among equal costs
+            return opts
+
+        def next_valid(opts: list, i: int, nodes: list[str], remaining: int, last_is_set: bool) -> int:
+            while i < len(opts):
+                _, need, nxt, _, _, _, is_set = opts[i]
+                # member -> group -> sibling member is not a mechanism; paths are simple
+                if need <= remaining - 1 and not (last_is_set and is_set) and nxt not in nodes:
+                    return i
+                i += 1
+            return i
+
         found: list[Path_] = []
         start_ids = sorted(s for s in self.starts if s not in self.excluded and self.lower_bound(s) <= q.max_hops)
-        heap: list = []
+        heap: list = []   # (queue cost, tie, kind, nodes, hops or scored Path_, g, cursor)
+        PATH, PARTIAL, CURSOR = 0, 1, 2
         tie = 0
         for s_id in start_ids:
-            start_cost = membership_cost(self.start_edges.get(s_id), mech)
-            heapq.heappush(heap, (start_cost, tie, False, [s_id], []))
+            g = membership_cost(self.start_edges.get(s_id), mech)
+            heapq.heappush(heap, (g + min_goal, tie, PARTIAL, [s_id], [], g, 0))
             tie += 1
         n_pops = 0
+        settled_at: float | None = None   # cost of the last path when the answer looked settled
+        next_check = self.answer.k if self.answer else 0
+        expect = self.answer.expect if self.answer else None
         while heap:
             n_pops += 1
             if n_pops % 256 == 0 and self._over_time():
                 break
+            if settled_at is not None and _ranks_below(heap[0][0], settled_at):
+                if self.answer is not None and self.answer.settled(found, start_ids, self.goals):
+                    break
+                settled_at = None
             if self.n_candidates >= cfg["candidate_limit"]:
                 self.truncated = True
                 self.reason = f"candidate limit of {cfg['candidate_limit']} paths reached"
                 break
-            cost, _, complete, nodes, hops = heapq.heappop(heap)
+            f, _, kind, nodes, hops, g, i = heapq.heappop(heap)
             last = nodes[-1]
-            if complete:
+            if kind == PATH:
                 self.n_candidates += 1
-                found.append(Path_(nodes, [h[0] for h in hops], [h[1] for h in hops],
-                                   self.starts.get(nodes[0], 1), self.goals[last]))
+                found.append(hops)
+                if self.answer is not None and settled_at is None and len(found) >= next_check:
+                    next_check = len(found) + max(1, len(found) // 4)  # re-rank only now and then
+                    if self.answer.settled(found, start_ids, self.goals):
+                        settled_at = f
                 continue
-            if hops and last in self.goals:
-                p = Path_(nodes, [h[0] for h in hops], [h[1] for h in hops], self.starts.get(nodes[0], 1),
-                          self.goals[last])
-                _score(p, self.degrees, cfg, None, adj.categories,
-                       (self.start_edges.get(nodes[0]), self.goal_edges.get(last)))
-                final = p.cost_belief + p.cost_hub + p.cost_mechanism  # >= cost: only end terms are added
-                heapq.heappush(heap, (final, tie, True, nodes, hops))
-                tie += 1
-                continue
-            remaining = q.max_hops - len(hops)
-            if remaining <= 0:
-                continue
-            if q.hub_limit is not None and hops and self.degrees.get(last, 0) > q.hub_limit:
-                continue
-            # the node we leave becomes an inner node: its hub damping is paid now
-            leave = hub_w * w * math.log(max(self.degrees.get(last, 1), 1)) if hops else 0.0
-            last_is_set = bool(hops) and hops[-1][0]["predicate"] in set_preds
-            for nxt, e, sign in adj.out(last):
-                if last_is_set and e["predicate"] in set_preds:
-                    continue  # member -> group -> sibling member is not a mechanism
-                if nxt in nodes or nxt in self.excluded or self.lower_bound(nxt) > remaining - 1:
+            if kind == PARTIAL:
+                if hops and last in self.goals:
+                    p = Path_(nodes, [h[0] for h in hops], [h[1] for h in hops], self.starts.get(nodes[0], 1),
+                              self.goals[last])
+                    self.categorise(nodes)
+                    _score(p, self.degrees, cfg, expect, self.categories,
+                           (self.start_edges.get(nodes[0]), self.goal_edges.get(last)))
+                    final = p.cost_belief + p.cost_hub + p.cost_mechanism  # >= f: h never overstates
+                    heapq.heappush(heap, (final, tie, PATH, nodes, p, final, 0))
+                    tie += 1
                     continue
-                step = -math.log(max(e.get("belief") or 1e-6, 1e-6)) + pred_cost.get(e["predicate"], 0.0)
-                heapq.heappush(heap, (cost + leave + step, tie, False, nodes + [nxt], hops + [(e, sign)]))
+                if len(hops) >= q.max_hops:
+                    continue
+                if q.hub_limit is not None and hops and self.degrees.get(last, 0) > q.hub_limit:
+                    continue
+                i = -1  # no extension queued yet: find the first
+            # queue the next extension (a cursor entry), and the one this cursor points at
+            opts = steps_of(last)
+            base = g + (leave(last) if hops else 0.0)  # the node we leave becomes an inner node
+            remaining, last_is_set = q.max_hops - len(hops), bool(hops) and hops[-1][2]
+            if kind == CURSOR:
+                key, _, nxt, e, sign, step, is_set = opts[i]
+                heapq.heappush(heap, (f, tie, PARTIAL, nodes + [nxt], hops + [(e, sign, is_set)], base + step, 0))
+                tie += 1
+            j = next_valid(opts, i + 1, nodes, remaining, last_is_set)
+            if j < len(opts):
+                heapq.heappush(heap, (base + opts[j][0], tie, CURSOR, nodes, hops, g, j))
                 tie += 1
         return found
 
+
+def _ranks_below(cost: float, settled_cost: float) -> bool:
+    """Does every path costing at least ``cost`` rank strictly below one costing ``settled_cost``?
+    Ranks compare scores rounded to 12 places (:meth:`Path_.sort_key`); the margin absorbs the
+    rounding of costs summed in a different order."""
+    return round(math.exp(-(cost - 1e-12)), 12) < round(math.exp(-settled_cost), 12)
+
 def _empty_note(q: PathQuery, search: _Search, starts: dict[str, int], goals: dict[str, int]) -> str:
     """Say why nothing was found: which filter removed the edges, or that nothing connects."""
-    adj = search.adj
-    if adj.n_rows and adj.removed:
-        parts = [f"{name} removed {adj.removed[name]} of {adj.n_rows}" for name in FILTERS if adj.removed.get(name)]
-        every = [name for name in FILTERS if adj.removed.get(name) == adj.n_rows]
+    n_rows, removed = _filter_counts(q, search.graph, search.fetched, search.cfg)
+    if n_rows and removed:
+        parts = [f"{name} removed {removed[name]} of {n_rows}" for name in FILTERS if removed.get(name)]
+        every = [name for name in FILTERS if removed.get(name) == n_rows]
         if every:
             return (f"no path: the {' and '.join(every)} filter removed every edge reached "
                     f"({'; '.join(parts)}); relax it")
@@ -465,6 +565,14 @@ def diverse(ranked: list[Path_], k: int, per_endpoint: int) -> list[Path_]:
     """
     if not per_endpoint:
         return ranked[:k]
+    shown, rest, _, _ = _first_pass(ranked, k, per_endpoint)
+    shown += rest[: k - len(shown)]
+    return sorted(shown, key=Path_.sort_key)
+
+
+def _first_pass(ranked: list[Path_], k: int, per_endpoint: int) -> tuple[list[Path_], list[Path_], Counter, Counter]:
+    """:func:`diverse` before its top-up: the paths taken in rank order under the caps, the ones
+    passed over, and how many taken paths each start and end node has."""
     starts: Counter = Counter()
     ends: Counter = Counter()
     shown: list[Path_] = []
@@ -472,14 +580,13 @@ def diverse(ranked: list[Path_], k: int, per_endpoint: int) -> list[Path_]:
     for p in ranked:
         if len(shown) >= k:
             break
-        if starts[p.nodes[0]] < per_endpoint and ends[p.nodes[-1]] < per_endpoint:
+        if not per_endpoint or (starts[p.nodes[0]] < per_endpoint and ends[p.nodes[-1]] < per_endpoint):
             shown.append(p)
             starts[p.nodes[0]] += 1
             ends[p.nodes[-1]] += 1
         else:
             rest.append(p)
-    shown += rest[: k - len(shown)]
-    return sorted(shown, key=Path_.sort_key)
+    return shown, rest, starts, ends
 
 
 def membership_cost(membership: dict[str, Any] | None, mech: dict[str, Any]) -> float:

@@ -57,6 +57,12 @@ class Store(Protocol):
 
     def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]: ...
 
+    def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
+        """Every edge a path may walk, as full rows sorted by key, in one projected read: all edges
+        but the set edges (``set_predicates``) into nodes whose category is not in
+        ``group_categories`` (module and pathway memberships, 98% of a full build, are only ever a
+        path's endpoints and are read per endpoint)."""
+
     def degrees(self, ids: Iterable[str]) -> dict[str, int]: ...
 
     # ``ordered=False``: any order (cheaper on a server); the default is a stable order by key.

@@ -229,6 +229,11 @@ class EmbeddedStore:
     def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         return {k: sort_rows([dict(v) for v in self._evidence.get(k, {}).values()]) for k in edge_keys}
 
+    def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
+        sets, groups, cat = set(set_predicates), set(group_categories), self.g.nodes
+        return sort_rows([dict(d) for _, o, d in self.g.edges(data=True)
+                          if d["predicate"] not in sets or cat[o].get("category") in groups])
+
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:
         return {i: (self.g.degree(i) if i in self.g else 0) for i in ids}
 

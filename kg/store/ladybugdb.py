@@ -365,6 +365,12 @@ class LadybugStore:
         rows = {k: json.loads(r) for k, r in self._rows_by_pk("Evidence", "key", [v for evs in lists.values() for v in evs])}
         return {k: sort_rows([rows[v] for v in lists.get(k, []) if v in rows]) for k in edge_keys}
 
+    def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
+        keys = [k for (k,) in self._q("MATCH (:Entity)-[e:REL]->(b:Entity) WHERE NOT e.predicate IN $sets "
+                                      "OR b.category IN $groups RETURN e.key",
+                                      sets=list(set_predicates), groups=list(group_categories))]
+        return sort_rows([json.loads(r) for _, r in self._rows_by_pk("EdgeIndex", "key", keys)])
+
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:
         ids = list(dict.fromkeys(ids))
         out = {i: 0 for i in ids}

@@ -522,6 +522,16 @@ class Neo4jStore:
             got[row["edge_key"]].append(row)
         return {k: sort_rows(v) for k, v in got.items()}
 
+    def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
+        """By relationship type (a type scan each), set edges only into the group labels: the
+        memberships into modules and pathways are never read."""
+        sets = set(set_predicates)
+        walk_types = sorted({t for p, t in self._types.items() if p not in sets})
+        parts = [f"MATCH ()-[x:{'|'.join(f'`{t}`' for t in walk_types)}]->() RETURN properties(x) AS x"]
+        parts += [f"MATCH ()-[x:`{self._type(p)}`]->(:`{self._label(c)}`) RETURN properties(x) AS x"
+                  for p in sorted(sets) for c in sorted(group_categories)]
+        return sort_rows([edge_row(r["x"]) for r in self._read(" UNION ALL ".join(parts))])
+
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:
         """In + out relationships of each node (a MultiDiGraph's degree); 0 for unknown ids."""
         ids = list(dict.fromkeys(ids))

@@ -384,6 +384,43 @@ def test_pruned_search_matches_brute_force_on_random_graphs(tmp_path, seed):
     assert max(sizes) > 0, "the random graph should connect the sets somewhere"
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_the_walk_stops_early_with_exactly_the_exhaustive_answer(tmp_path, monkeypatch, seed):
+    """Stopping once the answer is settled gives the same shown paths, in the same order, as
+    enumerating every candidate (the settled test switched off)."""
+    from kg.query import paths as paths_mod
+    from kg.store.embedded import EmbeddedStore
+
+    rng = random.Random(100 + seed)
+    names_ = [f"N{i}" for i in range(30)]
+    preds = [("activates", 1), ("inhibits", -1), ("associated_with", 0), ("binds", 0)]
+    edges = []
+    for _ in range(80):
+        a, b = rng.sample(names_, 2)
+        p, s = rng.choice(preds)
+        edges.append((a, p, b, s, rng.choice([0.5, 0.7, 0.9, round(rng.uniform(0.2, 0.99), 3)])))  # ties too
+    src = {n: rng.choice([1, -1]) for n in rng.sample(names_, 4)}
+    tgt = {n: 1 for n in rng.sample([n for n in names_ if n not in src], 4)}
+    store = EmbeddedStore(tmp_path / "g.json.gz")
+    tiny(store, edges, modules={"Src": src, "Tgt": tgt})
+    queries = [dict(k=k, expect=x, max_hops=h) for k in (1, 3, 5) for x in (None, "increases") for h in (3, 4)]
+    queries += [dict(source=edges[0][0], target=edges[1][2], k=2),
+                dict(source=edges[2][0], target="Tgt", k=4, expect="decreases")]
+    early = []
+    for q in queries:
+        q = {"source": "Src", "target": "Tgt", **q}
+        early.append(find_paths(store, q.pop("source"), q.pop("target"), **q))
+    monkeypatch.setattr(paths_mod._Answer, "settled", lambda *a: False)
+    stopped = 0
+    for q, got in zip(queries, early):
+        q = {"source": "Src", "target": "Tgt", **q}
+        full = find_paths(store, q.pop("source"), q.pop("target"), **q)
+        assert [p.sort_key() for p in got.paths] == [p.sort_key() for p in full.paths], q
+        assert got.n_candidates <= full.n_candidates
+        stopped += got.n_candidates < full.n_candidates
+    assert stopped, "some query should have stopped before enumerating every candidate"
+
+
 # -- the shipped build ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):

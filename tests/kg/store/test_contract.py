@@ -106,6 +106,18 @@ def test_edges_of_each_direction(any_store):
     assert any_store.edges_of(["HGNC:319"], "out") == []
 
 
+def test_walk_edges_leave_out_memberships_of_modules_only(any_store):
+    nodes, edges, ev = small_graph()
+    nodes.append(Node("HGNC:G1", "gene_group", "Matrix metallopeptidases", source="test"))
+    edges.append(Edge("HGNC:7173", "member_of", "HGNC:G1", 1))
+    any_store.upsert(nodes, edges, ev)
+    walk = any_store.walk_edges(["member_of"], ["gene_group"])
+    into_module = {e.key for e in edges if e.object == "MODULE:matrix_degradation"}
+    assert [r["key"] for r in walk] == sorted(e.key for e in edges if e.key not in into_module)
+    assert walk == [r for r in any_store.iter_edges() if r["key"] not in into_module]  # full rows
+    assert {r["predicate"] for r in any_store.walk_edges(["member_of"], [])} == {"upregulates_expression", "degrades"}
+
+
 def test_evidence_accumulates_on_its_edge(any_store):
     nodes, edges, ev = small_graph()
     any_store.upsert(nodes, edges, ev[:1])

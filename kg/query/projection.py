@@ -1,0 +1,98 @@
+"""The walkable graph, read once per graph version: what every path search walks.
+
+A store holds far more than a path can use: on a full build 98% of the edges are gene-set
+memberships (``member_of`` into a module or pathway), which are only ever a path's endpoints, and
+every edge carries its evidence. A :class:`Projection` holds just the walkable edges (one projected
+read per store, :meth:`kg.store.base.Store.walk_edges`), the categories of their nodes and the
+nodes' degrees, indexed by node. The search then walks it in memory with no store round trip;
+endpoints (module members) and evidence are still read from the store, for the query at hand only.
+
+:func:`cached` keeps one projection per store and graph version (the app, the notebook and the
+hypothesis export ask many queries of one graph); a graph changed by a build or an ingest has a
+new version, so its next query reads a new projection.
+
+>>> from kg.store.embedded import EmbeddedStore
+>>> from kg.records.model import Node, Edge
+>>> s = EmbeddedStore("/nonexistent/g.json.gz")
+>>> s.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B"), Node("M:1", "mechanism_module", "M")],
+...          [Edge("HGNC:1", "activates", "HGNC:2", 1), Edge("HGNC:1", "member_of", "M:1", 1)], [])
+>>> p = project(s)
+>>> [e["predicate"] for e in p.touching("HGNC:1")], p.degrees["HGNC:1"], p.categories["HGNC:2"]
+(['activates'], 2, 'gene')
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from kg.query.walk import load_path_config
+from kg.store.base import Store
+from kg.store.version import graph_version
+
+
+@dataclass
+class Projection:
+    """Walkable edge rows (sorted by key) and by node (either end), with node categories and
+    (whole-graph) degrees; ``memo`` keeps what the path engine derives from them per filter set."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    by_node: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
+    degrees: dict[str, int] = field(default_factory=dict)
+    version: str = ""
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.rows)
+
+    def touching(self, node_id: str) -> list[dict[str, Any]]:
+        """The walkable edges with ``node_id`` at either end (sorted by key)."""
+        return self.by_node.get(node_id, [])
+
+    def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The walkable edges touching any of ``ids``, each once, sorted by key."""
+        out: dict[str, dict[str, Any]] = {}
+        for i in ids:
+            for e in self.by_node.get(i, ()):
+                out[e["key"]] = e
+        return [out[k] for k in sorted(out)]
+
+
+def project(store: Store, version: str = "") -> Projection:
+    """Read the walkable graph of ``store``: one projected edge read, then the categories and
+    degrees of the nodes it touches (one call each)."""
+    cfg = load_path_config()
+    rows = store.walk_edges(cfg["set_predicates"], cfg["walkable_groups"])
+    by_node: dict[str, list[dict[str, Any]]] = {}
+    for e in rows:  # rows come sorted by key, so each node's list is too
+        by_node.setdefault(e["subject"], []).append(e)
+        if e["object"] != e["subject"]:
+            by_node.setdefault(e["object"], []).append(e)
+    ids = sorted(by_node)
+    categories = {i: n.get("category", "") for i, n in store.nodes(ids).items()}
+    return Projection(rows, by_node, categories, store.degrees(ids), version)
+
+
+_cache: "weakref.WeakKeyDictionary[Any, Projection]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def cached(store: Store) -> Projection:
+    """The projection of ``store`` at its current graph version, read once per version.
+
+    The version is :func:`kg.store.version.graph_version` (one provenance read): every build and
+    ingest records provenance, so a changed graph is never answered from an old projection. A caller
+    that writes to the store without recording provenance should call :func:`project` itself.
+    """
+    version = graph_version(store)
+    with _lock:
+        hit = _cache.get(store)
+        if hit is not None and hit.version == version:
+            return hit
+    fresh = project(store, version)
+    with _lock:
+        _cache[store] = fresh
+    return fresh
