@@ -36,6 +36,7 @@ from kg.analysis.linkpred import (
 )
 from kg.query.explain import against, explain
 from kg.query.paths import PathQuery, find_paths, load_path_config
+from kg.query.projection import cached
 from kg.query.resolve import EntityNotFound, resolve_entity
 from kg.records.model import stable_hash
 from kg.store.base import Store
@@ -298,7 +299,7 @@ def _card(store: Store, rank: int, a: str, c: str, tally, U, view, max_hops: int
     q = PathQuery(a, c, max_hops=max_hops, k=min(50, paths_per_card * 4), expect=expect,
                   predicates=filters["predicates"], min_belief=filters["min_belief"], species=filters["species"],
                   designs=filters["designs"], sources=filters["sources"])
-    res = find_paths(store, q)
+    res = find_paths(store, q, graph=cached(store))  # one projection for every card
     set_preds = load_path_config()["set_predicates"]
     res = dataclasses.replace(res, paths=[p for p in res.paths if len(p.edges) >= 2 and p.edges[0]["predicate"]
                                           not in set_preds and p.edges[-1]["predicate"] not in set_preds])

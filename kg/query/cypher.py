@@ -1,11 +1,12 @@
-"""The read-only Cypher console: ready queries, a write guard, and one entry point for both stores.
+"""The read-only Cypher console: ready queries, a write guard, and one entry point for every store.
 
-Both stores run the query through the Store protocol's ``read_cypher``, with a timeout and a row
+Every store runs the query through the Store protocol's ``read_cypher``, with a timeout and a row
 limit: Neo4j as written in a READ transaction, the embedded store as a labelled SUBSET of Cypher
-(:mod:`kg.store.embedded_cypher`) whose labels match Neo4j's, so the ready queries give the same
-rows on both stores.
+(:mod:`kg.store.embedded_cypher`) whose labels match Neo4j's, LadybugDB in the engine's own Cypher
+over its generic schema (:mod:`kg.store.ladybugdb`). So there are two dialects (:func:`dialect`), and
+each ready query is written in both (:func:`ready_queries`): the same rows on every store.
 
-Write clauses are refused before anything runs, on both stores. User text reaches the engine only
+Write clauses are refused before anything runs, on every store. User text reaches the engine only
 as the query itself plus parameters: on the embedded store every string literal and every
 ``$parameter`` is bound as a value after parsing, never pasted into the query text.
 
@@ -17,8 +18,8 @@ kg.query.cypher.WriteRefused: Refused: this console is read-only and the query c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from kg.store import cypher_guard
 from kg.store.base import Store, StoreError
@@ -33,45 +34,97 @@ class WriteRefused(CypherError):
     """The query would write; it was refused before running."""
 
 
+#: Query dialects: Neo4j's typed labels (one label per category, one relationship type per predicate;
+#: the embedded subset reads them too) and LadybugDB's generic schema (``:Entity``, ``:REL``).
+Dialect = Literal["neo4j", "ladybug"]
+
+
+def dialect(store: Store | str) -> Dialect:
+    """The Cypher dialect a store (or a store name) reads.
+
+    >>> dialect("ladybug"), dialect("embedded"), dialect("neo4j")
+    ('ladybug', 'neo4j', 'neo4j')
+    """
+    name = store if isinstance(store, str) else getattr(store, "name", "")
+    return "ladybug" if name == "ladybug" else "neo4j"
+
+
 @dataclass(frozen=True)
 class ReadyQuery:
-    """A parameterised query for a common question."""
+    """A parameterised query for a common question, in each dialect: same params, same columns."""
 
     name: str
     question: str
     cypher: str
     params: dict[str, Any] = field(default_factory=dict)
+    ladybug: str = ""
+
+    def text(self, in_dialect: Dialect) -> str:
+        """The query in ``in_dialect``."""
+        return self.ladybug if in_dialect == "ladybug" else self.cypher
 
 
+# Ties are broken by key so that LIMIT keeps the same rows on every store. On LadybugDB, fields that
+# only the ``row`` JSON holds are read with the console's ``row_field`` (see kg.store.ladybugdb).
 READY_QUERIES: tuple[ReadyQuery, ...] = (
     ReadyQuery(
         "module members", "Which entities are members of a module, and with which sign?",
         "MATCH (n:Entity)-[r:MEMBER_OF]->(m:MechanismModule {name: $module})\n"
         "RETURN n.id AS id, n.name AS name, n.category AS category, r.sign AS sign\n"
-        "ORDER BY name", {"module": "Decompression"}),
+        "ORDER BY name, id", {"module": "Decompression"},
+        "MATCH (n:Entity)-[r:REL {predicate: \"member_of\"}]->(m:Entity {category: \"mechanism_module\", name: $module})\n"
+        "RETURN n.id AS id, n.name AS name, n.category AS category, r.sign AS sign\n"
+        "ORDER BY name, id"),
     ReadyQuery(
         "genes linked to a module", "Which genes act on members of a module (e.g. Matrix degradation)?",
         "MATCH (g:Gene)-[r]->(x:Entity)-[:MEMBER_OF]->(m:MechanismModule {name: $module})\n"
         "WHERE type(r) <> \"MEMBER_OF\"\n"
-        "RETURN g, r, x ORDER BY r.belief DESC LIMIT 50", {"module": "Matrix degradation"}),
+        "RETURN g, r, x ORDER BY r.belief DESC, r.key LIMIT 50", {"module": "Matrix degradation"},
+        "MATCH (g:Entity {category: \"gene\"})-[r:REL]->(x:Entity)-[:REL {predicate: \"member_of\"}]->"
+        "(m:Entity {category: \"mechanism_module\", name: $module})\n"
+        "WHERE r.predicate <> \"member_of\"\n"
+        "RETURN g, r, x ORDER BY r.belief DESC, r.key LIMIT 50"),
     ReadyQuery(
         "contested edges", "Which edges have evidence for both signs (contested)?",
         "MATCH (a:Entity)-[r]->(b:Entity)\nWHERE r.contested = true\n"
-        "RETURN a, r, b ORDER BY r.belief DESC LIMIT 100"),
+        "RETURN a, r, b ORDER BY r.belief DESC, r.key LIMIT 100", {},
+        "MATCH (x:EdgeIndex) WHERE row_field(x.row, \"contested\") = \"true\"\n"
+        "MATCH (a:Entity {id: x.subject})-[r:REL {key: x.key}]->(b:Entity {id: x.object})\n"
+        "RETURN a, r, b ORDER BY r.belief DESC, r.key LIMIT 100"),
     ReadyQuery(
         "top-belief edges from a module", "What are the strongest edges leaving the members of a module?",
         "MATCH (m:MechanismModule {name: $module})<-[:MEMBER_OF]-(a:Entity)-[r]->(b:Entity)\n"
         "WHERE type(r) <> \"MEMBER_OF\" AND r.belief >= $min_belief\n"
-        "RETURN a, r, b ORDER BY r.belief DESC LIMIT 25", {"module": "Decompression", "min_belief": 0.5}),
+        "RETURN a, r, b ORDER BY r.belief DESC, r.key LIMIT 25", {"module": "Decompression", "min_belief": 0.5},
+        "MATCH (m:Entity {category: \"mechanism_module\", name: $module})<-[:REL {predicate: \"member_of\"}]-"
+        "(a:Entity)-[r:REL]->(b:Entity)\n"
+        "WHERE r.predicate <> \"member_of\" AND r.belief >= $min_belief\n"
+        "RETURN a, r, b ORDER BY r.belief DESC, r.key LIMIT 25"),
     ReadyQuery(
         "edges of an entity", "What does an entity (by symbol or name) act on?",
         "MATCH (a:Entity {name: $name})-[r]->(b:Entity)\n"
-        "RETURN a, r, b ORDER BY r.belief DESC LIMIT 50", {"name": "MMP3"}),
+        "RETURN a, r, b ORDER BY r.belief DESC, r.key LIMIT 50", {"name": "MMP3"},
+        "MATCH (a:Entity {name: $name})-[r:REL]->(b:Entity)\n"
+        "RETURN a, r, b ORDER BY r.belief DESC, r.key LIMIT 50"),
     ReadyQuery(
         "evidence for an edge", "Which sentences and papers support one edge (by its key)?",
         "MATCH (v:Evidence {edge_key: $key})\n"
-        "RETURN v.citation AS citation, v.source AS source, v.text AS text", {"key": "83f4796c531acf3f"}),  # TNF up-regulates MMP3
+        "RETURN v.citation AS citation, v.source AS source, v.text AS text ORDER BY v.key",
+        {"key": "83f4796c531acf3f"},  # TNF up-regulates MMP3
+        "MATCH (v:Evidence {edge_key: $key})\n"
+        "RETURN row_field(v.row, \"citation\") AS citation, row_field(v.row, \"source\") AS source,\n"
+        "       row_field(v.row, \"text\") AS text ORDER BY v.key"),
 )
+
+
+def ready_queries(store: Store | str) -> tuple[ReadyQuery, ...]:
+    """The ready queries with ``cypher`` in the dialect of ``store`` (a store or its name).
+
+    >>> ready_queries("ladybug")[0].cypher.startswith("MATCH (n:Entity)-[r:REL")
+    True
+    """
+    d = dialect(store)
+    return tuple(replace(q, cypher=q.text(d)) for q in READY_QUERIES)
 
 
 def check_readonly(query: str) -> None:
@@ -91,7 +144,7 @@ def _without_final_semicolon(query: str) -> str:
 
 def run_readonly(store: Store, query: str, params: dict[str, Any] | None = None, timeout_s: float = 10,
                  row_limit: int = 1000) -> dict[str, Any]:
-    """Run a read-only Cypher query on either store.
+    """Run a read-only Cypher query on any store.
 
     Returns ``{"columns", "rows", "truncated", "nodes", "relationships", "engine"}``: rows are
     lists in column order; ``nodes`` and ``relationships`` are the graph entities that came back
@@ -100,7 +153,8 @@ def run_readonly(store: Store, query: str, params: dict[str, Any] | None = None,
 
     Example::
 
-        res = run_readonly(store, READY_QUERIES[0].cypher, READY_QUERIES[0].params)
+        q = ready_queries(store)[0]
+        res = run_readonly(store, q.cypher, q.params)
         res["columns"], len(res["rows"])
     """
     if not (query or "").strip():
@@ -118,7 +172,7 @@ def run_readonly(store: Store, query: str, params: dict[str, Any] | None = None,
 
 
 def _normalise(res: dict[str, Any], store_name: str) -> dict[str, Any]:
-    """Graph values (Neo4j's ``{id, labels, properties}``) as flat property dicts, the same on both stores."""
+    """Graph values (Neo4j's ``{id, labels, properties}``) as flat property dicts, the same on every store."""
     return {"columns": list(res.get("columns") or []),
             "rows": [[_flatten(v) for v in r] for r in res.get("rows") or []],
             "truncated": bool(res.get("truncated")),

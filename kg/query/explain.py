@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kg.query.cypher import Dialect, dialect
 from kg.query.paths import Path_, PathResult, score_parts
 from kg.records.belief import load_belief_config
 from kg.store.base import Store
@@ -81,11 +82,12 @@ def against(ev: dict[str, Any], edge_sign: int) -> bool:
 
 
 def cypher_for(path: Path_, source_edge: dict[str, Any] | None = None,
-               target_edge: dict[str, Any] | None = None) -> str:
-    """Cypher that reproduces ``path`` in Neo4j Browser (ids and keys are quoted literals).
+               target_edge: dict[str, Any] | None = None, in_dialect: Dialect = "neo4j") -> str:
+    """Cypher that reproduces ``path`` in the console or Neo4j Browser (ids and keys are quoted literals).
 
     ``source_edge``/``target_edge`` are the member_of edges that tie the end nodes to a module or
-    set endpoint; they are matched too, so the pattern returns exactly one row.
+    set endpoint; they are matched too, so the pattern returns exactly one row. In the ``ladybug``
+    dialect every relationship is a ``:REL``; its key alone picks the edge.
     """
     onto = load_ontology()
 
@@ -93,7 +95,8 @@ def cypher_for(path: Path_, source_edge: dict[str, Any] | None = None,
         return f"({var}:Entity {{id: {json.dumps(nid)}}})"
 
     def rel(var: str, e: dict[str, Any]) -> str:
-        return f"[{var}:{onto.predicates[e['predicate']].label} {{key: {json.dumps(e['key'])}}}]"
+        label = "REL" if in_dialect == "ladybug" else onto.predicates[e['predicate']].label
+        return f"[{var}:{label} {{key: {json.dumps(e['key'])}}}]"
 
     pattern = node("n0", path.nodes[0])
     if source_edge is not None:
@@ -151,7 +154,7 @@ def explain(store: Store, result: PathResult, evidence_per_hop: int = 3) -> dict
             "nodes": [_node_row(nodes, n, modules) for n in p.nodes],
             "edges": [h for h in hops if h is not None],
             "cypher": cypher_for(p, result.source.membership_edges.get(p.nodes[0]),
-                                 result.target.membership_edges.get(p.nodes[-1])),
+                                 result.target.membership_edges.get(p.nodes[-1]), dialect(store)),
             "metapath": p.metapath,
             "p_value": p.p_value,
         })

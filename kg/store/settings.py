@@ -1,6 +1,7 @@
 """Settings from the environment, read once at the surface and passed down.
 
-``KG_HOME`` (data directory, default ``~/.ldh-kg``), ``KG_STORE`` (``embedded``, ``ladybug`` or ``neo4j``),
+``KG_HOME`` (data directory, default ``~/.ldh-kg``), ``KG_STORE`` (``ladybug``, the default; ``embedded``, the
+networkx file; or ``neo4j``),
 ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
 """
 from __future__ import annotations
@@ -10,14 +11,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
-#: The store kinds: the embedded networkx file (default), the embedded LadybugDB database, a Neo4j server.
-STORES = ("embedded", "ladybug", "neo4j")
+#: The store kinds: the embedded LadybugDB database (default), the embedded networkx file, a Neo4j server.
+STORES = ("ladybug", "embedded", "neo4j")
+DEFAULT_STORE = "ladybug"
 
 
 @dataclass(frozen=True)
 class Settings:
     home: Path
-    store: str = "embedded"
+    store: str = DEFAULT_STORE
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
@@ -26,7 +28,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        store = env.get("KG_STORE", "embedded").strip().lower() or "embedded"
+        store = env.get("KG_STORE", DEFAULT_STORE).strip().lower() or DEFAULT_STORE
         if store not in STORES:
             raise ValueError(f"KG_STORE must be one of {', '.join(STORES)}, not {store!r}")
         return cls(
@@ -44,6 +46,11 @@ class Settings:
     @property
     def embedded_path(self) -> Path:
         return self.home / "graph.json.gz"
+
+    @property
+    def local_path(self) -> Path:
+        """The file of an embedded store (LadybugDB database or networkx file)."""
+        return self.embedded_path if self.store == "embedded" else self.ladybug_path
 
     @property
     def ladybug_path(self) -> Path:

@@ -69,11 +69,13 @@ def settings() -> Settings:
         fail(str(exc))
 
 
-def open_store_or_fail(s: Settings):
+def open_store_or_fail(s: Settings, read_only: bool = False):
+    """The configured store, or one error line; ``read_only`` for commands that only read (an
+    embedded LadybugDB reader then never waits for, nor blocks, a writer)."""
     from kg.store import StoreError, open_store
 
     try:
-        return open_store(s)
+        return open_store(s, read_only=read_only)
     except StoreError as exc:
         fail(str(exc))
 
@@ -227,7 +229,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print the counts a
     from kg.store.version import graph_version
 
     s = settings()
-    store = open_store_or_fail(s)
+    store = open_store_or_fail(s, read_only=True)
     st = store.stats()
     st["graph_version"] = graph_version(store)
     st["store"] = s.store
@@ -263,7 +265,7 @@ def paths(source: str, target: str,
     from kg.query.resolve import EntityNotFound
 
     s = settings()
-    store = open_store_or_fail(s)
+    store = open_store_or_fail(s, read_only=True)
     try:
         q = PathQuery(source, target, max_hops, k, expect, tuple(predicate), min_belief, tuple(species),
                       tuple(design), tuple(source_filter), tuple(exclude), hub_limit, undirected, timeout,

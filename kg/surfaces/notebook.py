@@ -95,13 +95,15 @@ class Graph:
         ``expect``, ``min_belief``, ``species``, ``designs``, ``sources``, ``exclude``, ``predicates``…)."""
         from kg.query.explain import explain
         from kg.query.paths import PathQuery, find_paths
+        from kg.query.projection import cached
 
         for name in ("predicates", "species", "designs", "sources", "exclude"):
             if isinstance(filters.get(name), str):
                 filters[name] = (filters[name],)
             elif filters.get(name) is not None:
                 filters[name] = tuple(filters[name])
-        return explain(self.store, find_paths(self.store, PathQuery(source, target, **filters)))
+        return explain(self.store, find_paths(self.store, PathQuery(source, target, **filters),
+                                              graph=cached(self.store)))
 
     def paths(self, source: str, target: str, *, as_frame: bool = False, **filters: Any):
         """Ranked, signed, cited paths from ``source`` to ``target`` (ids, symbols, names or modules).

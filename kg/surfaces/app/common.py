@@ -33,7 +33,7 @@ def sidebar_settings() -> Settings:
         st.error(f"{exc}. Fix KG_STORE in the environment.")
         st.stop()
     with st.sidebar.expander("Connection", expanded=False):
-        kinds = ["embedded", "neo4j"]
+        kinds = ["ladybug", "embedded", "neo4j"]
         store = st.radio("Store", kinds, index=kinds.index(env.store), key="conn_store", horizontal=True)
         if store == "neo4j":
             uri = st.text_input("Neo4j URI", env.neo4j_uri, key="conn_uri")
@@ -44,7 +44,7 @@ def sidebar_settings() -> Settings:
             s = env.with_(store="neo4j", neo4j_uri=uri.strip(), neo4j_user=user.strip(),
                           neo4j_password=password or env.neo4j_password, neo4j_database=database.strip())
         else:
-            s = env.with_(store="embedded")
+            s = env.with_(store=store)
         st.caption(f"data directory `{s.home}`")
     st.session_state["kg_settings"] = s
     return s
@@ -59,14 +59,14 @@ def store_label(s: Settings) -> str:
     """Where the data comes from, for captions and cache keys (never the password)."""
     if s.store == "neo4j":
         return f"neo4j {s.neo4j_uri} (db {s.neo4j_database}, user {s.neo4j_user})"
-    return f"embedded {s.embedded_path}"
+    return f"{s.store} {s.local_path}"
 
 
 @st.cache_resource(show_spinner="opening the graph…", max_entries=4)
 def get_store(settings: Settings):
     from kg.store import open_store
 
-    return open_store(settings)
+    return open_store(settings, read_only=True)  # the app never writes
 
 
 def _banner(s: Settings, exc: BaseException) -> None:
@@ -75,7 +75,7 @@ def _banner(s: Settings, exc: BaseException) -> None:
         st.error(f"**Cannot reach Neo4j at {s.neo4j_uri}** as user `{s.neo4j_user}`: {msg}\n\n{START_HINT}",
                  icon=":material/error:")
     else:
-        st.error(f"**Cannot open the embedded graph** `{s.embedded_path}`: {msg}\n\n"
+        st.error(f"**Cannot open the embedded graph** `{s.local_path}`: {msg}\n\n"
                  "Build it with `kg build` (or `bash scripts/run.sh`).", icon=":material/error:")
 
 
@@ -157,8 +157,9 @@ def path_answer(_store: Store, key: str, query: tuple) -> dict[str, Any]:
     """The explained answer of a path query (``query`` = sorted PathQuery fields)."""
     from kg.query.explain import explain
     from kg.query.paths import PathQuery, find_paths
+    from kg.query.projection import cached
 
-    return explain(_store, find_paths(_store, PathQuery(**dict(query))))
+    return explain(_store, find_paths(_store, PathQuery(**dict(query)), graph=cached(_store)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

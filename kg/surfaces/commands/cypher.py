@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             params = parse_params(param)
         except ValueError as exc:
             fail(str(exc))
-        store = open_store_or_fail(settings())
+        store = open_store_or_fail(settings(), read_only=True)
         try:
             res = run_readonly(store, query, params, timeout_s=timeout, row_limit=limit)
         except CypherError as exc:

@@ -19,7 +19,7 @@ def eval_timeslice(year: int = typer.Option(..., "--year", help="Last year of th
     from kg.analysis.timeslice import TimesliceError, timeslice, to_text
     from kg.surfaces.cli import emit_json, fail, open_store_or_fail, settings
 
-    store = open_store_or_fail(settings())
+    store = open_store_or_fail(settings(), read_only=True)
     try:
         report = timeslice(store, year, undated=undated, max_candidates=max_candidates, seed=seed)
     except TimesliceError as exc:

@@ -19,7 +19,7 @@ def export(fmt: str = typer.Option(..., "--format", help="graphml, cytoscape, kg
         fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if module and around:
         fail("give --module or --around, not both")
-    store = open_store_or_fail(settings())
+    store = open_store_or_fail(settings(), read_only=True)
     try:
         ids, params = None, {}
         if module:

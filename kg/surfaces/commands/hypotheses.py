@@ -32,7 +32,7 @@ def hypotheses(source: str = typer.Option(..., "--from", help="Entity or module 
 
     if sum((as_json, markdown, as_csv)) > 1:
         fail("choose one of --json, --markdown, --csv")
-    store = open_store_or_fail(settings())
+    store = open_store_or_fail(settings(), read_only=True)
     try:
         gene_arg = None
         if genes is not None:

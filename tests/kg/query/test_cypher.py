@@ -1,9 +1,11 @@
-"""The read-only Cypher console on both stores: ready queries, the write guard, the embedded subset."""
+"""The read-only Cypher console on both stores: ready queries, the write guard, the embedded subset.
+
+The ready queries on LadybugDB (its own dialect, the same rows): tests/kg/store/test_ladybugdb.py."""
 from __future__ import annotations
 
 import pytest
 
-from kg.query.cypher import READY_QUERIES, CypherError, WriteRefused, check_readonly, run_readonly
+from kg.query.cypher import READY_QUERIES, CypherError, WriteRefused, check_readonly, ready_queries, run_readonly
 from kg.store.base import StoreError
 from kg.store.embedded_cypher import bind
 
@@ -42,7 +44,16 @@ def test_bind_never_pastes_user_strings_into_the_query():
         bind("MATCH (n {name: $missing}) RETURN n", {})
 
 
+def test_each_ready_query_is_written_in_both_dialects():
+    for q in READY_QUERIES:
+        assert q.ladybug and q.ladybug != q.cypher and ":REL" not in q.cypher, q.name
+    assert ready_queries("embedded") == ready_queries("neo4j") == READY_QUERIES
+    assert [q.cypher for q in ready_queries("ladybug")] == [q.ladybug for q in READY_QUERIES]
+    assert [(q.name, q.params) for q in ready_queries("ladybug")] == [(q.name, q.params) for q in READY_QUERIES]
+
+
 def test_ready_queries_match_the_store_api(built_store):
+    assert ready_queries(built_store) == READY_QUERIES  # the labelled dialect, READY as written
     members = run_readonly(built_store, READY["module members"].cypher, {"module": "Matrix degradation"})
     assert members["columns"] == ["id", "name", "category", "sign"]
     expected = {e["subject"] for e in built_store.edges_of(["MODULE:matrix_degradation"], "in")
@@ -65,7 +76,8 @@ def test_ready_queries_match_the_store_api(built_store):
 
 @pytest.mark.parametrize("name", sorted(READY))
 def test_every_ready_query_runs(built_store, name):
-    res = run_readonly(built_store, READY[name].cypher, READY[name].params)
+    q = {q.name: q for q in ready_queries(built_store)}[name]
+    res = run_readonly(built_store, q.cypher, q.params)
     assert res["columns"] and not res["truncated"]
     if name != "contested edges":  # the shipped curation has no contested edge yet
         assert res["rows"], name

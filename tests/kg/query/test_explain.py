@@ -87,6 +87,9 @@ def test_cypher_quotes_ids_and_follows_edge_direction():
     cy = cypher_for(Path_(["A:1", "B:\"2", "C:3"], [fwd, back], [1, 0], 1, 1))
     assert cy == ('MATCH p = (n0:Entity {id: "A:1"})-[r0:ACTIVATES {key: "k1"}]->(n1:Entity {id: "B:\\"2"})'
                   '<-[r1:ASSOCIATED_WITH {key: "k2"}]-(n2:Entity {id: "C:3"})\nRETURN p')
+    # LadybugDB's generic schema (reproduced on the real engine in tests/kg/store/test_ladybugdb.py)
+    assert cypher_for(Path_(["A:1", "B:\"2", "C:3"], [fwd, back], [1, 0], 1, 1), in_dialect="ladybug") == cy.replace(
+        ":ACTIVATES", ":REL").replace(":ASSOCIATED_WITH", ":REL")
 
 
 def test_module_story_stays_in_a_module_while_nodes_belong_to_it():

@@ -1,6 +1,7 @@
 """LadybugDB store: the default build gives the same graph and the same answers as the embedded
-store; its console is sealed (the engine reads and writes files on its own); a second writer is told
-the store is busy."""
+store; the ready queries and each answer's Cypher, in LadybugDB's dialect, give the same rows and the
+same paths; its console is sealed (the engine reads and writes files on its own); a second writer is
+told the store is busy."""
 from __future__ import annotations
 
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 
 from kg.pipeline.build import collect
 from kg.pipeline.load import load
+from kg.query.cypher import READY_QUERIES, ready_queries, run_readonly
 from kg.query.explain import explain
 from kg.query.paths import find_paths
 from kg.store.base import StoreError
@@ -49,7 +51,51 @@ def test_same_ranked_paths_and_explanations(pair, source, target):
 
     assert ranked(a) == ranked(b) and a.paths, f"{source} -> {target}"
     ea, eb = explain(emb, a, evidence_per_hop=2), explain(lb, b, evidence_per_hop=2)
-    assert ea["paths"] == eb["paths"] and ea["graph_version"] == eb["graph_version"]
+    def without_cypher(answer):  # written in each store's dialect: reproduced below
+        return [{k: v for k, v in p.items() if k != "cypher"} for p in answer["paths"]]
+
+    assert without_cypher(ea) == without_cypher(eb) and ea["graph_version"] == eb["graph_version"]
+
+
+@pytest.mark.parametrize("source,target", PAIRS)
+def test_each_answers_cypher_returns_that_path_on_ladybugdb(pair, source, target):
+    _, lb = pair
+    answer = explain(lb, find_paths(lb, source, target, k=5), evidence_per_hop=1)
+    assert answer["paths"]
+    for p in answer["paths"]:
+        got = lb.read_cypher(p["cypher"])
+        assert got["columns"] == ["p"] and len(got["rows"]) == 1, p["cypher"]
+        path = got["rows"][0][0]  # LadybugDB's path value: its nodes and relationships in pattern order
+        first, last, ids = p["edges"][0], p["edges"][-1], [n["id"] for n in p["nodes"]]
+        if first.get("membership") == "source":  # the module or set at either end is matched too
+            ids = [first["object"], *ids]
+        if last.get("membership") == "target":
+            ids = [*ids, last["object"]]
+        assert [n["id"] for n in path["_NODES"]] == ids
+        assert [r["key"] for r in path["_RELS"]] == [h["key"] for h in p["edges"]]
+
+
+REL_FIELDS = ("key", "predicate", "sign", "belief")  # a LadybugDB relationship's own fields (the rest: EdgeIndex)
+
+
+def as_on_ladybugdb(value):
+    """An embedded-store value as LadybugDB's console gives it: a relationship carries REL_FIELDS only."""
+    if isinstance(value, dict) and {"subject", "predicate", "object"} <= value.keys():
+        return {k: value.get(k) for k in REL_FIELDS}
+    return value
+
+
+@pytest.mark.parametrize("name", [q.name for q in READY_QUERIES])
+def test_every_ready_query_gives_the_embedded_stores_rows(pair, name):
+    emb, lb = pair
+    qe, ql = ({q.name: q for q in ready_queries(store)}[name] for store in pair)
+    assert ql.cypher != qe.cypher and ql.params == qe.params
+    a, b = run_readonly(emb, qe.cypher, qe.params), run_readonly(lb, ql.cypher, ql.params)
+    assert b["columns"] == a["columns"] and b["rows"], name
+    assert not a["truncated"] and not b["truncated"]
+    assert b["rows"] == [[as_on_ladybugdb(v) for v in row] for row in a["rows"]]
+    assert b["relationships"] == [as_on_ladybugdb(r) for r in a["relationships"]]
+    assert b["nodes"] == a["nodes"]
 
 
 @pytest.mark.parametrize("query", [
@@ -81,6 +127,17 @@ def test_console_reads_with_a_row_limit_and_a_timeout(pair):
     assert out["rows"][0][0]["name"] == "TNF" and out["nodes"] and out["relationships"]
     with pytest.raises(StoreError, match="longer than 0.2 s"):
         lb.read_cypher("UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(*)", timeout_s=0.2)
+
+
+def test_neo4j_labels_and_row_fields_get_the_ladybugdb_form_in_the_error(pair):
+    _, lb = pair
+    with pytest.raises(StoreError, match=r"Table Gene does not exist\. LadybugDB has one node table") as err:
+        lb.read_cypher("MATCH (n:Gene {name: 'MMP3'}) RETURN n.id")
+    hinted = str(err.value).split("write ", 1)[1].split(" for ", 1)[0]  # the form the hint proposes runs
+    assert lb.read_cypher(f"MATCH {hinted} WHERE n.name = 'MMP3' RETURN n.id")["rows"] == [["HGNC:7173"]]
+    with pytest.raises(StoreError, match=r"row_field\(x\.row, 'field'\)"):
+        lb.read_cypher("MATCH (n:Entity) RETURN n.xrefs LIMIT 1")
+    assert lb.read_cypher("MATCH (n:Entity {name: 'MMP3'}) RETURN row_field(n.row, 'category')")["rows"] == [["gene"]]
 
 
 def test_a_second_writer_is_told_the_store_is_busy(tmp_path):

@@ -36,7 +36,7 @@ def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Path:
-    """A KG_HOME holding the default build in the embedded store."""
+    """A KG_HOME holding the default build in the default store (LadybugDB, no KG_STORE set)."""
     h = tmp_path_factory.mktemp("kg-home")
     ok(run_kg(h, "build"))
     return h
@@ -49,11 +49,15 @@ def embedded_stats(home) -> dict:
 
 def test_stats_json_shape(embedded_stats):
     st = embedded_stats
-    assert set(st) == STATS_KEYS and st["store"] == "embedded"
+    assert set(st) == STATS_KEYS and st["store"] == "ladybug"  # the default store
     assert st["nodes"] == sum(st["by_category"].values()) > 200
     assert st["edges"] == sum(st["by_predicate"].values()) > 400
     assert st["evidence"] >= st["edges"]
     assert st["graph_version"].startswith("g-")
+
+
+def test_the_default_store_is_a_ladybugdb_database(home):
+    assert (home / "graph.lbug").is_file() and not (home / "graph.json.gz").exists()
 
 
 def test_build_again_changes_nothing(home, embedded_stats):
@@ -117,9 +121,12 @@ def test_neo4j_build_gives_the_embedded_stats(neo4j_server, tmp_path, embedded_s
 
 
 def test_cypher_command_runs_reads_and_refuses_the_file_probe(home):
-    out = json.loads(ok(run_kg(home, "cypher", "MATCH (n:Gene {name: $n}) RETURN n.id AS id", "-p", "n=MMP3",
+    # :Entity and its properties are in every store's schema (typed labels are not in LadybugDB's)
+    out = json.loads(ok(run_kg(home, "cypher", "MATCH (n:Entity {name: $n}) RETURN n.id AS id", "-p", "n=MMP3",
                                "--json")).stdout)
     assert out["columns"] == ["id"] and out["rows"] == [["HGNC:7173"]]
+    typed = run_kg(home, "cypher", "MATCH (n:Gene {name: $n}) RETURN n.id AS id", "-p", "n=MMP3")
+    assert typed.returncode == 2 and "Gene" in typed.stderr and "Traceback" not in typed.stderr
     probe = run_kg(home, "cypher", "// '\nLOAD CSV FROM 'file:///proc/self/environ' AS l RETURN l")
     assert probe.returncode == 2 and "Traceback" not in probe.stderr
     assert "read-only" in probe.stderr and "LOAD" in probe.stderr and "PATH=" not in probe.stdout + probe.stderr

@@ -3,7 +3,7 @@ import json
 
 import streamlit as st
 
-from kg.query.cypher import EMBEDDED_SUBSET, READY_QUERIES, CypherError, WriteRefused, run_readonly
+from kg.query.cypher import EMBEDDED_SUBSET, CypherError, WriteRefused, ready_queries, run_readonly
 from kg.surfaces.app.common import connect, current_settings, draw_layered, guard, timed, to_json_bytes
 from kg.surfaces.graphview import flow_layers, subgraph_elements
 
@@ -12,10 +12,15 @@ store, version, _ = connect()
 embedded = current_settings().store == "embedded"
 if embedded:
     st.info("**Embedded store: a subset of Cypher.** " + EMBEDDED_SUBSET, icon=":material/info:")
+elif current_settings().store == "ladybug":
+    st.caption("LadybugDB: the engine's own Cypher over a generic schema — `(:Entity {id, category, name})"
+               "-[:REL {key, predicate, sign, belief}]->(:Entity)`, `:EdgeIndex`, `:Evidence`; other fields with "
+               "`row_field(x.row, \"field\")` (10 s timeout, 1000 rows).")
 else:
     st.caption("Neo4j: full Cypher in a READ transaction (10 s timeout, 1000 rows).")
 
-by_name = {q.name: q for q in READY_QUERIES}
+ready = ready_queries(store)  # in the store's dialect
+by_name = {q.name: q for q in ready}
 
 
 def _load_ready() -> None:
@@ -25,8 +30,8 @@ def _load_ready() -> None:
 
 
 if "cypher_text" not in st.session_state:
-    st.session_state["cypher_text"] = READY_QUERIES[0].cypher
-    st.session_state["cypher_params"] = json.dumps(READY_QUERIES[0].params)
+    st.session_state["cypher_text"] = ready[0].cypher
+    st.session_state["cypher_params"] = json.dumps(ready[0].params)
 st.selectbox("Ready queries", list(by_name), key="cypher_ready", on_change=_load_ready,
              format_func=lambda n: f"{n} — {by_name[n].question}")
 st.text_area("Query", key="cypher_text", height=140)
