@@ -14,7 +14,13 @@ Builds the profile once (``collect``), then
   and the naive single variable-length Cypher query on LadybugDB (acyclic paths over non-membership
   relationships, returning ids only). The answers of the new and old engines are compared.
 
-Writes bench/results/store-<profile>.json.
+With ``--synthetic N`` the graph is instead a deterministic preferential-attachment graph of N
+edges (``bench/path_bench.py``'s generator, hubs like TNF's), bulk-loaded into LadybugDB, with its
+fixed endpoint pairs (mid-degree and hub pairs). With ``--neo4j`` the same path queries also run on
+the Neo4j server of ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``, which must hold the same build
+(``KG_STORE=neo4j kg build …``; node and edge counts are checked), and the answers are compared.
+
+Writes bench/results/store-<profile>.json (``store-synthetic-<N>.json``).
 """
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ from tests.kg.query.test_mechanism import PAIRS  # noqa: E402 - the same 20 pair
 FIRST_ANSWER = textwrap.dedent("""
     import json, sys, time
     t0 = time.monotonic()
-    kind, path = sys.argv[1], sys.argv[2]
+    kind, path, (a, b), (c, d) = sys.argv[1], sys.argv[2], sys.argv[3:5], sys.argv[5:7]
     if kind == "ladybug":
         from kg.store.ladybugdb import LadybugStore
         store = LadybugStore(path, read_only=True)  # as the app opens it
@@ -44,9 +50,10 @@ FIRST_ANSWER = textwrap.dedent("""
         from kg.store.embedded import EmbeddedStore
         store = EmbeddedStore(path)
     from kg.query.paths import find_paths
-    res = find_paths(store, "Decompression", "NP resorption", k=10)
+    from kg.query.projection import cached
+    res = find_paths(store, a, b, k=10, graph=cached(store))  # as the app asks: one projection per version
     t1 = time.monotonic()
-    res = find_paths(store, "Decompression", "Matrix degradation", k=10)  # a second query, as an app asks
+    res = find_paths(store, c, d, k=10, graph=cached(store))
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so a child would report its parent's peak
     hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
     print(json.dumps({"first_answer_s": round(t1 - t0, 2), "second_answer_s": round(time.monotonic() - t1, 3),
@@ -69,6 +76,7 @@ def old_engine(ref: str):
     src = subprocess.run(["git", "show", f"{ref}:kg/query/paths.py"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     mod = types.ModuleType(f"old_paths_{ref}")
+    sys.modules[mod.__name__] = mod  # dataclasses look their module up while the class is made
     exec(compile(src, f"{ref}:kg/query/paths.py", "exec"), mod.__dict__)  # noqa: S102 - our own history
     return mod
 
@@ -136,6 +144,8 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", type=int, default=len(PAIRS), help="how many of the 20 pairs to time")
     ap.add_argument("--old-ref", default=OLD_REF, help="git commit of the engine before ('' to skip it)")
     ap.add_argument("--old-pairs", type=int, default=len(PAIRS), help="pairs timed on the old engine")
+    ap.add_argument("--synthetic", type=int, default=0, help="a synthetic graph of this many edges instead")
+    ap.add_argument("--neo4j", action="store_true", help="also time the paths on the Neo4j server of NEO4J_URI")
     a = ap.parse_args(argv)
     from kg.pipeline.build import collect
     from kg.pipeline.load import rebuild
@@ -147,7 +157,22 @@ def main(argv=None) -> int:
     out: dict = {"bench": "store", "profile": a.profile}
     pairs = PAIRS[:a.pairs]
     lb_path = work / "graph.lbug"
-    if a.reuse:
+    if a.synthetic:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from path_bench import synthetic, synthetic_queries
+
+        out["profile"] = f"synthetic-{a.synthetic}"
+        t0 = time.monotonic()
+        nodes, edges = synthetic(a.synthetic)
+        for f in (lb_path, lb_path.with_name(lb_path.name + ".wal")):
+            f.unlink(missing_ok=True)
+        lb = LadybugStore(lb_path, buffer_mb=1024)
+        lb.replace_all([n.to_dict() for n in nodes], [e.to_dict() for e in edges], [], [])
+        out["rebuild_s"] = {"ladybug_bulk": round(time.monotonic() - t0, 1)}
+        pairs = synthetic_queries(lb, len(nodes))
+        del nodes, edges
+        loads = []
+    elif a.reuse:
         lb = LadybugStore(lb_path, read_only=True, buffer_mb=1024)
         loads = []
     else:
@@ -171,6 +196,15 @@ def main(argv=None) -> int:
         emb.flush()
         out["rebuild_s"]["networkx_file_upserts"] = round(time.monotonic() - t0, 1)
         stores["networkx"] = emb
+    if a.neo4j:
+        from kg.store.neo4j import Neo4jStore
+        from kg.store.settings import Settings
+
+        neo = Neo4jStore.from_settings(Settings.from_env().with_(store="neo4j"))
+        held = {k: neo.stats()[k] for k in ("nodes", "edges")}
+        if held != {k: out["graph"][k] for k in ("nodes", "edges")}:
+            raise SystemExit(f"the Neo4j server holds {held}, not this build's {out['graph']}: load it first")
+        stores["neo4j"] = neo
     out["bench_process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     del loads
     out["paths"], got = {}, {}
@@ -187,11 +221,11 @@ def main(argv=None) -> int:
     out["query_process"] = {}
     for name, path in (("ladybug", lb_path), ("networkx", work / "graph.json.gz")):
         if name in stores:
-            proc = subprocess.run([sys.executable, "-c", FIRST_ANSWER, name, str(path)], cwd=ROOT,
+            proc = subprocess.run([sys.executable, "-c", FIRST_ANSWER, name, str(path), *pairs[0], *pairs[1]], cwd=ROOT,
                                   capture_output=True, text=True, timeout=1200)
             out["query_process"][name] = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 \
                 else {"error": proc.stderr[-800:]}
-    res = ROOT / "bench" / "results" / f"store-{a.profile}{'-query' if a.reuse else ''}.json"
+    res = ROOT / "bench" / "results" / f"store-{out['profile']}{'-query' if a.reuse else ''}.json"
     res.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=2))
     return 0
