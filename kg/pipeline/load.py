@@ -181,10 +181,13 @@ def final_rows(loads: Sequence[SourceLoad]) -> tuple[dict[str, dict[str, Any]], 
         for n in sorted(sl.nodes.values(), key=lambda n: n.id):
             nodes[n.id] = merge_node_row(nodes.get(n.id), n.to_dict())
         for e in sorted(sl.edges.values(), key=lambda e: e.key):
-            row = _with_summary(e, build_ev.get(e.key, {}), opposed, cfg).to_dict()  # n_evidence included
+            # the row of _with_summary(e, …), without a new Edge (whose key would be hashed again)
+            row = e.to_dict()
+            ev = build_ev.get(e.key, {})
+            row.update(summarise([ev[k] for k in sorted(ev)], opposed.get(e.key), cfg))  # n_evidence included
             edges[e.key] = {**edges.get(e.key, {"belief": None}), **row}
-        for v in sl.evidence.values():
-            evidence[v.key] = v.to_dict()
+    for rows in build_ev.values():  # the evidence rows already made (a later load's row wins, as in load)
+        evidence.update(rows)
     return nodes, edges, evidence
 
 

@@ -42,6 +42,18 @@ def test_same_content_on_both_embedded_stores(pair):
     assert lb.provenance() == emb.provenance()
 
 
+def test_a_bulk_rebuild_holds_exactly_the_rows_of_an_upsert_load(pair, tmp_path):
+    from kg.pipeline.load import rebuild
+
+    emb, _ = pair
+    bulk = LadybugStore(tmp_path / "graph.lbug", buffer_mb=128)
+    rebuild(bulk, collect(), fresh=True)  # a BulkStore: final rows, COPY, swap
+    assert list(bulk.iter_edges()) == list(emb.iter_edges())  # every field: summaries, contested, lists
+    assert list(bulk.iter_evidence()) == list(emb.iter_evidence())
+    assert list(bulk.iter_nodes()) == list(emb.iter_nodes())
+    bulk.close()
+
+
 @pytest.mark.parametrize("source,target", PAIRS)
 def test_same_ranked_paths_and_explanations(pair, source, target):
     emb, lb = pair
