@@ -58,6 +58,11 @@ SCHEMA = (
 #: needs little: paths walk an in-memory projection, so 64 MiB keeps a full-build query process small.
 DEFAULT_BUFFER_MB = 512
 READ_ONLY_BUFFER_MB = 64
+#: Keys per primary-key read (a result lives in the buffer pool: 50k JSON rows overflowed a 64 MiB
+#: pool on a 1M-edge graph, 20k did not).
+PK_CHUNK = 10_000
+#: Keys per page when a whole table's keys are read (100k pages read 1.18M keys in 2.5 s in 64 MiB).
+KEY_PAGE = 100_000
 
 
 def _dump(row: dict[str, Any]) -> str:
@@ -131,9 +136,12 @@ class LadybugStore:
 
     def _rows_by_pk(self, table: str, pk: str, keys: Iterable[str], cols: str = "x.row") -> list[list[Any]]:
         keys = list(dict.fromkeys(keys))
-        if not keys:
-            return []
-        return self._q(f"UNWIND $keys AS k MATCH (x:{table} {{{pk}: k}}) RETURN x.{pk}, {cols}", keys=keys)
+        out: list[list[Any]] = []
+        # a query's result lives in the buffer pool: read in chunks that a reader's small pool holds
+        for i in range(0, len(keys), PK_CHUNK):
+            out += self._q(f"UNWIND $keys AS k MATCH (x:{table} {{{pk}: k}}) RETURN x.{pk}, {cols}",
+                           keys=keys[i:i + PK_CHUNK])
+        return out
 
     def _write(self, work: Any) -> None:
         if self.read_only:
@@ -371,8 +379,7 @@ class LadybugStore:
 
     def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
         hits = []
-        for (row,) in self._q("MATCH (n:Entity) RETURN n.row"):
-            r = json.loads(row)
+        for r in self.iter_nodes(ordered=False):
             rank = search_rank(text, r)
             if rank is not None:
                 hits.append((rank, r))
@@ -399,9 +406,10 @@ class LadybugStore:
         return {k: sort_rows([rows[v] for v in lists.get(k, []) if v in rows]) for k in edge_keys}
 
     def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
-        keys = [k for (k,) in self._q("MATCH (:Entity)-[e:REL]->(b:Entity) WHERE NOT e.predicate IN $sets "
-                                      "OR b.category IN $groups RETURN e.key",
-                                      sets=list(set_predicates), groups=list(group_categories))]
+        sets, groups = list(set_predicates), list(group_categories)
+        keys = [k for (k,) in self._keys("EdgeIndex", "x.key", "WHERE NOT x.predicate IN $sets", sets=sets)]
+        keys += [k for (k,) in self._q("MATCH (:Entity)-[e:REL]->(b:Entity) WHERE e.predicate IN $sets "
+                                       "AND b.category IN $groups RETURN e.key", sets=sets, groups=groups)]
         return sort_rows([json.loads(r) for _, r in self._rows_by_pk("EdgeIndex", "key", keys)])
 
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:
@@ -410,22 +418,49 @@ class LadybugStore:
         if ids:
             # primary-key lookups, then the node's own adjacency: `a.id IN $ids` over every
             # relationship took 2.6 s for 10k ids on the full build, this 0.07 s (measured)
-            out.update({i: n for i, n in self._q(
-                "UNWIND $ids AS i MATCH (a:Entity {id: i}) "
-                "RETURN i, COUNT { MATCH (a)-[:REL]->() } + COUNT { MATCH (a)<-[:REL]-() }", ids=ids)})
+            for j in range(0, len(ids), PK_CHUNK):
+                out.update({i: n for i, n in self._q(
+                    "UNWIND $ids AS i MATCH (a:Entity {id: i}) "
+                    "RETURN i, COUNT { MATCH (a)-[:REL]->() } + COUNT { MATCH (a)<-[:REL]-() }",
+                    ids=ids[j:j + PK_CHUNK])})
         return out
 
+    # A result lives in the buffer pool, and a reader's small pool holds neither a million JSON rows
+    # nor a million keys (nor their ORDER BY): keys are read in pages inside one read transaction
+    # (one snapshot), sorted here, and the rows then read a chunk at a time.
+    def _keys(self, table: str, cols: str, where: str = "", **params: Any) -> list[list[Any]]:
+        out: list[list[Any]] = []
+        self.conn.execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            while True:
+                page = self._q(f"MATCH (x:{table}) {where} RETURN {cols} SKIP $s LIMIT $n", s=len(out), n=KEY_PAGE,
+                               **params)
+                out += page
+                if len(page) < KEY_PAGE:
+                    return out
+        finally:
+            self.conn.execute("COMMIT")
+
+    def _iter_rows(self, table: str, pk: str, order: str, ordered: bool) -> Iterator[dict[str, Any]]:
+        found = self._keys(table, f"x.{pk}, {order}")
+        if ordered:
+            found.sort(key=lambda r: r[1:])
+        keys = [r[0] for r in found]
+        del found
+        for i in range(0, len(keys), PK_CHUNK):
+            rows = dict(self._rows_by_pk(table, pk, keys[i:i + PK_CHUNK]))
+            for k in keys[i:i + PK_CHUNK]:
+                if k in rows:  # gone since the keys were read
+                    yield json.loads(rows[k])
+
     def iter_nodes(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
-        for (r,) in self._q("MATCH (n:Entity) RETURN n.row" + (" ORDER BY n.id" if ordered else "")):
-            yield json.loads(r)
+        return self._iter_rows("Entity", "id", "x.id", ordered)
 
     def iter_edges(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
-        for (r,) in self._q("MATCH (x:EdgeIndex) RETURN x.row" + (" ORDER BY x.key" if ordered else "")):
-            yield json.loads(r)
+        return self._iter_rows("EdgeIndex", "key", "x.key", ordered)
 
     def iter_evidence(self, ordered: bool = True) -> Iterator[dict[str, Any]]:
-        for (r,) in self._q("MATCH (v:Evidence) RETURN v.row" + (" ORDER BY v.edge_key, v.key" if ordered else "")):
-            yield json.loads(r)
+        return self._iter_rows("Evidence", "key", "x.edge_key, x.key", ordered)
 
     def provenance(self) -> list[dict[str, Any]]:
         rows = [json.loads(r) for (r,) in self._q("MATCH (p:Provenance) RETURN p.row")]
