@@ -17,9 +17,10 @@ from kg.query.resolve import EntityNotFound
 from kg.records.model import Edge, Node
 from kg.store.embedded import EmbeddedStore
 from kg.store.version import graph_version
-from tests.kg.surfaces.test_cli import run_kg
+from tests.kg.surfaces.test_cli import run_kg_embedded as run_kg  # this module writes the networkx file
 
 DEG_GENES = ["MMP3", "MMP13", "ITGB1", "PTK2", "ADAMTS5", "TGFB1"]
+
 
 
 @pytest.fixture(scope="module")

@@ -105,7 +105,7 @@ def test_auroc_by_hand():
 def test_cli_timeslice(tmp_path):
     import json
 
-    from tests.kg.surfaces.test_cli import run_kg
+    from tests.kg.surfaces.test_cli import run_kg_embedded as run_kg  # the store written here
 
     s, hid = dated_store(tmp_path / "graph.json.gz")
     s.flush()

@@ -21,9 +21,10 @@ from kg.pipeline.load import load
 from kg.query.export import FORMATS, ExportError, export_subgraph, module_ids, neighbourhood_ids, subgraph, write_export
 from kg.store.embedded import EmbeddedStore
 from kg.store.version import graph_version
-from tests.kg.surfaces.test_cli import run_kg
+from tests.kg.surfaces.test_cli import run_kg_embedded as run_kg  # this module writes the networkx file
 
 CARRIES_EVIDENCE = {"cytoscape", "neo4j-csv"}
+
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,11 @@ def run_kg(home: Path, *args: str, **env_changes: str | None) -> subprocess.Comp
     return subprocess.run([*kg_command(), *args], env=env, capture_output=True, text=True, timeout=600)
 
 
+def run_kg_embedded(home: Path, *args: str, **env_changes: str | None) -> subprocess.CompletedProcess:
+    """``kg`` on the networkx file store (``KG_HOME/graph.json.gz``), for tests that write it directly."""
+    return run_kg(home, *args, KG_STORE="embedded", **env_changes)
+
+
 def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     assert "Traceback" not in proc.stderr
