@@ -7,6 +7,7 @@ failed build that writes nothing.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -266,6 +267,9 @@ def rebuild(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, 
         report.pruned = {"edges": 0, "evidence": 0, "nodes": 0}
         _mark(store, "complete", content=report.content)
         return report
+    note = getattr(store, "bulk_note", None)  # e.g. a Neo4j server this project did not launch
+    if note and (fresh or interrupted or store.stats()["edges"] == 0):
+        logging.getLogger(__name__).warning(note)
     if fresh or interrupted:
         store.clear(keep_build_marker=True)  # killed while clearing, the marker still says "building"
     report = load(store, loads, strict=strict, progress=progress)

@@ -9,9 +9,9 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     """Open the store named by ``settings.store``; ``read_only`` opens LadybugDB read-only (a reader
     never takes the writer's lock: the app and a running ``kg ingest`` do not block each other)."""
     if settings.store == "neo4j":
-        from kg.store.neo4j import Neo4jStore
+        from kg.store.neo4j_import import open_neo4j  # the launched local server can also bulk import
 
-        return Neo4jStore.from_settings(settings)
+        return open_neo4j(settings)
     if settings.store == "ladybug":
         from kg.store.ladybugdb import LadybugStore
 

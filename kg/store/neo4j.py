@@ -195,6 +195,9 @@ class Neo4jStore:
     """The Store protocol on a Neo4j 5 database (one driver, the database named on every call)."""
 
     name = "neo4j"
+    #: Why a whole rebuild goes online here (no neo4j-admin import): set by ``kg.store.open_store`` for a
+    #: server this project did not launch (the launched one is a ``kg.store.neo4j_import.LocalNeo4jStore``).
+    bulk_note: str | None = None
 
     def __init__(self, driver: neo4j.Driver, database: str = "neo4j", ontology: Ontology | None = None):
         self.driver = driver

@@ -34,6 +34,7 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -48,10 +49,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "ADMIN_MAIN_CLASS",
     "DEFAULT_JVM_OPTS",
     "DEFAULT_TOOL_DIR",
     "Neo4jLocalError",
+    "admin_command",
     "build",
+    "install_database",
+    "launch_args",
     "start",
     "status",
     "stop",
@@ -96,6 +101,11 @@ _PID_FILE = "neo4j.pid"
 _LOG_FILE = "neo4j.log"
 _LOCK_FILE = "neo4j.lock"
 _MVN_CMD = ("-q", "-B", "-Dstyle.color=never", "package")
+#: neo4j-admin's entry point (``org.neo4j:neo4j-command-line``, among the launcher's jars).
+ADMIN_MAIN_CLASS = "org.neo4j.cli.AdminTool"
+#: Journal of a database swap (:func:`install_database`): while it exists the swap is rolled forward.
+_SWAP_FILE = "neo4j.swap"
+_SWAP_OLD = "swap-old"
 
 # Servers started by this Python process, so they can be reaped (no zombies, no warnings).
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
@@ -567,6 +577,8 @@ def start(
 
     with _locked(home / _LOCK_FILE):
         pid = _read_pid(home)
+        if pid is None or not _alive(pid, home):
+            _finish_swap(home)  # a bulk rebuild killed during its swap: the new database goes in
         if pid is not None and _alive(pid, home):
             running_port, running_http = _server_ports(pid)
             if running_port is not None and running_port != bolt_port:
@@ -668,3 +680,90 @@ def stop(home: Path, timeout: float = 60) -> bool:
             _terminate(pid, home, timeout)
         (home / _PID_FILE).unlink(missing_ok=True)
         return was_running
+
+
+# --------------------------------------------------------------------------- bulk import support
+
+
+def admin_command(tool_dir: Path | None = None) -> list[str]:
+    """The command line of ``neo4j-admin`` from the launcher's jars (built first if needed):
+    ``[java, -cp, LIB/*, org.neo4j.cli.AdminTool]``; the caller adds JVM options before ``-cp``."""
+    jar = build(tool_dir)
+    return [_require_java(), "-cp", str(jar.parent / "lib" / "*"), ADMIN_MAIN_CLASS]
+
+
+def launch_args(home: Path) -> dict[str, Any] | None:
+    """How the running server of ``home`` was started (to start it again the same way):
+    ``{"pid", "bolt_port", "http_port", "jvm_opts"}``, or None when none runs."""
+    home = Path(home).resolve()
+    pid = _read_pid(home)
+    if pid is None or not _alive(pid, home):
+        return None
+    args = _cmdline(pid) or []
+    jar = next((i for i, a in enumerate(args) if a.endswith(_JAR_NAME)), None)
+    bolt, http = _server_ports(pid)
+    opts = tuple(args[1:jar - 1]) if jar is not None and jar >= 2 and args[jar - 1] == "-jar" else None
+    return {"pid": pid, "bolt_port": bolt, "http_port": http, "jvm_opts": opts}
+
+
+def install_database(home: Path, staged_data: Path, database: str = "neo4j") -> None:
+    """Swap in the database imported under ``staged_data`` (its ``databases/<db>`` and
+    ``transactions/<db>``) for the one of ``home``, whose server must be stopped.
+
+    A journal (``home/neo4j.swap``) is written first and the swap rolls forward from it, here or
+    in the next :func:`start` after a kill: the server only ever opens the old database or the new
+    one. The old one is deleted at the end.
+    """
+    home = Path(home).resolve()
+    staged_data = Path(staged_data).resolve()
+    for sub in ("databases", "transactions"):
+        if not (staged_data / sub / database).is_dir():
+            raise Neo4jLocalError(f"no imported database at {staged_data / sub / database}")
+    with _locked(home / _LOCK_FILE):
+        pid = _read_pid(home)
+        if pid is not None and _alive(pid, home):
+            raise Neo4jLocalError(f"the Neo4j server of {home} is running (pid {pid}): stop it before the swap")
+        _finish_swap(home)  # an earlier swap left half-done, if any
+        shutil.rmtree(home / _SWAP_OLD, ignore_errors=True)
+        journal = {"staged": str(staged_data), "database": database}
+        tmp = home / (_SWAP_FILE + ".tmp")
+        tmp.write_text(json.dumps(journal))
+        _fsync(tmp)
+        tmp.replace(home / _SWAP_FILE)
+        _fsync(home)
+        _finish_swap(home)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _finish_swap(home: Path) -> None:
+    """Roll a journalled swap forward (idempotent: each step checks what is already done)."""
+    journal_path = home / _SWAP_FILE
+    try:
+        journal = json.loads(journal_path.read_text())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise Neo4jLocalError(f"unreadable swap journal {journal_path}: {exc}; the imported database is "
+                              f"under {home}; remove the journal to keep the old one") from exc
+    staged, database = Path(journal["staged"]), journal["database"]
+    for sub in ("databases", "transactions"):
+        live, new, old = (home / "data" / sub / database, staged / sub / database,
+                          home / _SWAP_OLD / sub / database)
+        if not new.exists():
+            continue  # this half is swapped already
+        if live.exists():
+            old.parent.mkdir(parents=True, exist_ok=True)
+            live.rename(old)
+        live.parent.mkdir(parents=True, exist_ok=True)
+        new.rename(live)
+    _fsync(home / "data" / "databases")
+    journal_path.unlink()
+    _fsync(home)
+    shutil.rmtree(home / _SWAP_OLD, ignore_errors=True)
