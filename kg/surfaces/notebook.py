@@ -14,7 +14,8 @@ installed (it is not a dependency of this project).
 >>> mmp3 = g.entity("matrix metallopeptidase 3")     # ids, symbols, names and synonyms all work
 >>> mmp3["id"], mmp3["name"], "Matrix degradation" in mmp3["modules"]
 ('HGNC:7173', 'MMP3', True)
->>> g.cypher("MATCH (n:Gene {name: $name}) RETURN n.name AS symbol, n.id AS id", name="MMP3")
+>>> g.cypher("MATCH (n:Entity {category: 'gene', name: $name}) RETURN n.name AS symbol, n.id AS id",
+...          name="MMP3")                          # the default store's (LadybugDB's) schema
 [{'symbol': 'MMP3', 'id': 'HGNC:7173'}]
 >>> cards = g.hypotheses("Bone bioactive factors", "Matrix degradation", k=2)
 >>> [c["rank"] for c in cards], {"claim", "predicted_observable", "supporting_paths"} <= set(cards[0])
@@ -32,8 +33,8 @@ With pandas installed, the same calls give tables::
     g.paths("Decompression", "MMP3", k=3, as_frame=True)[["rank", "path", "score"]]
     g.entity("MMP3", as_frame=True).query("predicate == 'upregulates_expression'")
     g.hypotheses("Bone bioactive factors", "Matrix degradation", as_frame=True)
-    g.cypher("MATCH (g:Gene)-[r]->(m:Gene {name: $n}) RETURN g.name AS gene, type(r) AS type", n="MMP3",
-             as_frame=True)
+    g.cypher("MATCH (g:Entity)-[r:REL]->(m:Entity {name: $n}) RETURN g.name AS gene, r.predicate AS type",
+             n="MMP3", as_frame=True)
 """
 from __future__ import annotations
 
@@ -166,7 +167,8 @@ class Graph:
         """Rows of a read-only Cypher query as dicts in RETURN order; ``params`` are its ``$parameters``.
 
         The console's gate refuses writes, file access and admin commands before anything runs
-        (:class:`kg.query.cypher.WriteRefused`); on the embedded store a subset of Cypher runs.
+        (:class:`kg.query.cypher.WriteRefused`). The dialect is the store's: LadybugDB's generic
+        ``(:Entity)-[:REL]->(:Entity)`` by default, Neo4j's labels with ``store="neo4j"``.
         """
         from kg.query.cypher import run_readonly
 
