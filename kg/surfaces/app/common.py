@@ -164,9 +164,12 @@ def path_answer(_store: Store, key: str, query: tuple) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def edge_facets(_store: Store, key: str) -> dict[str, list[str]]:
-    """Species, designs and sources present on edges: the filter choices."""
+    """Species and designs present on the edges a path walks: the filter choices (the filters apply
+    to those edges only; reading them from the projection skips a full build's million memberships)."""
+    from kg.query.projection import cached
+
     species, designs = set(), set()
-    for e in _store.iter_edges():
+    for e in cached(_store).rows:
         species.update(e.get("species") or ())
         designs.update(e.get("designs") or ())
     return {"species": sorted(species), "designs": sorted(designs)}
