@@ -502,6 +502,10 @@ class LadybugStore:
                              f"{_dialect_hint(first)}") from None
         finally:
             self.conn.set_query_timeout(0)
+        rels = graph["relationships"]
+        if rels:  # the full rows (subject, object, summaries), as the other stores return them
+            for k, row in self._rows_by_pk("EdgeIndex", "key", list(rels)):
+                rels[k].update(json.loads(row))
         return {"columns": columns, "rows": rows, "truncated": truncated, "engine": "ladybug",
                 "nodes": list(graph["nodes"].values()), "relationships": list(graph["relationships"].values())}
 
@@ -544,9 +548,9 @@ def _plain(v: Any, graph: dict[str, dict[str, dict[str, Any]]]) -> Any:
     if isinstance(v, dict) and "_LABEL" in v:
         props = json.loads(v["row"]) if isinstance(v.get("row"), str) else {
             k: x for k, x in v.items() if not k.startswith("_")}
-        if "_SRC" in v:  # a relationship: its full row lives in EdgeIndex; the rel carries the walk fields
+        if "_SRC" in v:  # a relationship: its full row lives in EdgeIndex (read_cypher fills it in)
             props = {k: x for k, x in v.items() if not k.startswith("_")}
-            graph["relationships"].setdefault(str(props.get("key")), props)
+            props = graph["relationships"].setdefault(str(props.get("key")), props)  # one dict per key
         elif "id" in props:
             graph["nodes"].setdefault(props["id"], props)
         return props
