@@ -308,25 +308,23 @@ class _Search:
 
     def __init__(self, store: Store, q: PathQuery, cfg, starts: dict[str, int], goals: dict[str, int],
                  excluded: set[str], t0: float, time_limit: float,
-                 start_edges: dict[str, dict[str, Any]] | None = None,
-                 goal_edges: dict[str, dict[str, Any]] | None = None,
-                 graph: Projection | None = None, answer: _Answer | None = None):
+                 start_edges: dict[str, dict[str, Any]], goal_edges: dict[str, dict[str, Any]],
+                 graph: Projection, answer: _Answer):
         self.store, self.q, self.cfg = store, q, cfg
         self.starts, self.goals, self.excluded = starts, goals, excluded
         self.t0, self.time_limit = t0, time_limit
-        self.graph = graph if graph is not None else project(store)
-        self.answer = answer
-        self.adj = _adjacency(self.graph, q, cfg)
+        self.graph, self.answer = graph, answer
+        self.adj = _adjacency(graph, q, cfg)
         self.fetched: set[str] = set()        # nodes whose steps the level sweep looked at
-        # the projection's (copied: cheaper than a ChainMap lookup per step), plus any other node's
-        # read from the store (a single-node endpoint outside the walkable graph)
-        self.degrees: dict[str, int] = dict(self.graph.degrees)
-        self.categories: dict[str, str] = dict(self.graph.categories)
+        # the projection's own maps, not copies (a per-query copy is a million-edge graph's hot
+        # spot); a node outside it (a single-node endpoint) is read from the store and added there,
+        # which is right for every query of this graph version
+        self.degrees: dict[str, int] = graph.degrees
+        self.categories: dict[str, str] = graph.categories
         self.dist: dict[str, int] = {}        # backward distance to the goal set (exact up to `back_levels`)
         self.back_levels = 0
         self.truncated, self.reason, self.n_candidates = False, "", 0
-        self.start_edges = start_edges or {}   # module endpoints: member -> member_of edge
-        self.goal_edges = goal_edges or {}
+        self.start_edges, self.goal_edges = start_edges, goal_edges  # module endpoints: member -> member_of edge
 
     def degree(self, ids: Iterable[str]) -> None:
         need = sorted(set(ids).difference(self.degrees))
@@ -458,14 +456,13 @@ class _Search:
             tie += 1
         n_pops = 0
         settled_at: float | None = None   # cost of the last path when the answer looked settled
-        next_check = self.answer.k if self.answer else 0
-        expect = self.answer.expect if self.answer else None
+        next_check, expect = self.answer.k, self.answer.expect
         while heap:
             n_pops += 1
             if n_pops % 256 == 0 and self._over_time():
                 break
             if settled_at is not None and _ranks_below(heap[0][0], settled_at):
-                if self.answer is not None and self.answer.settled(found, start_ids, self.goals):
+                if self.answer.settled(found, start_ids, self.goals):
                     break
                 settled_at = None
             if self.n_candidates >= cfg["candidate_limit"]:
@@ -477,7 +474,7 @@ class _Search:
             if kind == PATH:
                 self.n_candidates += 1
                 found.append(hops)
-                if self.answer is not None and settled_at is None and len(found) >= next_check:
+                if settled_at is None and len(found) >= next_check:
                     next_check = len(found) + max(1, len(found) // 4)  # re-rank only now and then
                     if self.answer.settled(found, start_ids, self.goals):
                         settled_at = f

@@ -17,7 +17,7 @@ new version, so its next query reads a new projection.
 >>> s.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B"), Node("M:1", "mechanism_module", "M")],
 ...          [Edge("HGNC:1", "activates", "HGNC:2", 1), Edge("HGNC:1", "member_of", "M:1", 1)], [])
 >>> p = project(s)
->>> [e["predicate"] for e in p.touching("HGNC:1")], p.degrees["HGNC:1"], p.categories["HGNC:2"]
+>>> [e["predicate"] for e in p.edges_of(["HGNC:1"])], p.degrees["HGNC:1"], p.categories["HGNC:2"]
 (['activates'], 2, 'gene')
 """
 from __future__ import annotations
@@ -34,11 +34,10 @@ from kg.store.version import graph_version
 
 @dataclass
 class Projection:
-    """Walkable edge rows (sorted by key) and by node (either end), with node categories and
-    (whole-graph) degrees; ``memo`` keeps what the path engine derives from them per filter set."""
+    """Walkable edge rows (sorted by key), with node categories and (whole-graph) degrees; ``memo``
+    keeps what the path engine derives from them per filter set."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
-    by_node: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
     degrees: dict[str, int] = field(default_factory=dict)
     version: str = ""
@@ -48,17 +47,11 @@ class Projection:
     def n_edges(self) -> int:
         return len(self.rows)
 
-    def touching(self, node_id: str) -> list[dict[str, Any]]:
-        """The walkable edges with ``node_id`` at either end (sorted by key)."""
-        return self.by_node.get(node_id, [])
-
     def edges_of(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """The walkable edges touching any of ``ids``, each once, sorted by key."""
-        out: dict[str, dict[str, Any]] = {}
-        for i in ids:
-            for e in self.by_node.get(i, ()):
-                out[e["key"]] = e
-        return [out[k] for k in sorted(out)]
+        """The walkable edges touching any of ``ids``, sorted by key (a scan: only an empty answer's
+        note asks for it)."""
+        wanted = set(ids)
+        return [e for e in self.rows if e["subject"] in wanted or e["object"] in wanted]
 
 
 def project(store: Store, version: str = "") -> Projection:
@@ -66,14 +59,9 @@ def project(store: Store, version: str = "") -> Projection:
     degrees of the nodes it touches (one call each)."""
     cfg = load_path_config()
     rows = store.walk_edges(cfg["set_predicates"], cfg["walkable_groups"])
-    by_node: dict[str, list[dict[str, Any]]] = {}
-    for e in rows:  # rows come sorted by key, so each node's list is too
-        by_node.setdefault(e["subject"], []).append(e)
-        if e["object"] != e["subject"]:
-            by_node.setdefault(e["object"], []).append(e)
-    ids = sorted(by_node)
+    ids = sorted({n for e in rows for n in (e["subject"], e["object"])})
     categories = {i: n.get("category", "") for i, n in store.nodes(ids).items()}
-    return Projection(rows, by_node, categories, store.degrees(ids), version)
+    return Projection(rows, categories, store.degrees(ids), version)
 
 
 _cache: "weakref.WeakKeyDictionary[Any, Projection]" = weakref.WeakKeyDictionary()

@@ -498,8 +498,8 @@ class LadybugStore:
                 raise StoreError(f"the query ran longer than {timeout_s:g} s and was stopped; add LIMIT or "
                                  "narrow the MATCH") from None
             first = str(exc).splitlines()[0]
-            raise StoreError(f"Cypher error: {first.rstrip('.') if _dialect_hint(first) else first}"
-                             f"{_dialect_hint(first)}") from None
+            hint = _dialect_hint(first)
+            raise StoreError(f"Cypher error: {first.rstrip('.') if hint else first}{hint}") from None
         finally:
             self.conn.set_query_timeout(0)
         rels = graph["relationships"]
