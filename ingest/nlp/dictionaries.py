@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import gzip
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.symbols import GREEK_WORD, canonical
+from kg.datapack import datapack_path
 from kg.records.sources import slug
 from ontology import Ontology, load_ontology
 
@@ -263,9 +265,26 @@ LEXICON_CATEGORIES = (("ner_processes", "biological_process"), ("ner_cell_types"
                       ("mechanical_stimuli", "mechanical_stimulus"), ("ner_phenotypes", "phenotype"))
 
 
+def go_process_forms() -> dict[str, Term]:
+    """Lower-cased form -> Term of the GO biological processes the data pack's lexicon lists
+    (``ontologies/go_lexicon.tsv.gz``, written by ``tools/make_go_lexicon.py`` from the whole GO).
+
+    >>> go_process_forms()["microtubule stabilization"]
+    Term(id='GO:0007026', category='biological_process', name='negative regulation of microtubule depolymerization')
+    """
+    out: dict[str, Term] = {}
+    with gzip.open(datapack_path("ontologies", "go_lexicon.tsv.gz"), "rt", encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            form, gid, name = line.rstrip("\n").split("\t")
+            out[form] = Term(gid, "biological_process", name)
+    return out
+
+
 @lru_cache(maxsize=2)
 def lexicon_terms(onto: Ontology | None = None) -> dict[str, Term]:
-    """Lower-cased surface form -> Term, from ontology/lexicons.yaml and the modules' GO terms.
+    """Lower-cased surface form -> Term, from ontology/lexicons.yaml, the modules' GO terms and then
+    the GO processes of :func:`go_process_forms` (the curated entries win a shared form).
 
     Ids are GO ids where the lexicon or a module gives one, else ``KG:<slug(name)>`` so they
     merge with curated nodes of the same name.
@@ -282,4 +301,6 @@ def lexicon_terms(onto: Ontology | None = None) -> dict[str, Term]:
         for go in m.go_terms:
             if "(" not in go["name"]:
                 out.setdefault(go["name"].lower(), Term(go["id"], "biological_process", go["name"]))
+    for form, term in go_process_forms().items():
+        out.setdefault(form, term)
     return out

@@ -214,35 +214,53 @@ SOURCES: dict[str, Callable[[BuildContext], list[SourceLoad]]] = {
     "networks": _networks,
 }
 PROFILES: dict[str, list[str]] = {
-    "default": ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust"],
-    "full": ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust", "reactome", "wikipathways", "go", "networks"],
+    "default": ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust", "disc_literature"],
+    "full": ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust", "disc_literature",
+             "reactome", "wikipathways", "go", "networks"],
 }
 
 
-def _literature(ctx: BuildContext) -> list[SourceLoad]:
-    """The disc-biology PubMed records under ``<shared>/literature/disc`` (one per PMID: the two
-    files overlap) and the PubTator JSON under ``<shared>/pubmed/pubtator``, mined into
-    sentence-level evidence (PubTator: our reader on its entities and its own relations)."""
-    from ingest.literature import records_from_articles, records_from_pubtator
+def disc_pubmed(shared_data: Path, resolver: HGNCResolver) -> SourceLoad:
+    """Our reader's evidence from the disc-biology PubMed records under
+    ``<shared_data>/literature/disc`` (one per PMID: the two files overlap; the fuller record wins,
+    the first on a tie). What the data pack ships as ``literature/disc_pubmed.jsonl.gz``."""
+    from ingest.literature import records_from_articles
     from ingest.pubmed import parse_pubmed_files
+
+    disc = Path(shared_data) / "literature" / "disc"
+    arts, _ = parse_pubmed_files(sorted(disc.glob("*.xml*")))
+    by_pmid: dict = {}
+    for a in arts:
+        if a.pmid not in by_pmid or len(a.text) > len(by_pmid[a.pmid].text):
+            by_pmid[a.pmid] = a
+    return records_from_articles(list(by_pmid.values()), source="pubmed", resolver=resolver,
+                                 path=str(disc)).load
+
+
+def _literature(ctx: BuildContext) -> list[SourceLoad]:
+    """The disc-biology PubMed records (:func:`disc_pubmed`, read live) and the PubTator JSON under
+    ``<shared>/pubmed/pubtator``, mined into sentence-level evidence (PubTator: our reader on its
+    entities and its own relations)."""
+    from ingest.literature import records_from_pubtator
     from ingest.pubtator import parse_pubtator_files
 
     if ctx.shared_data is None:
         raise FileNotFoundError("the literature source needs --shared (the shared/data directory)")
-    disc = Path(ctx.shared_data) / "literature" / "disc"
-    arts, _ = parse_pubmed_files(sorted(disc.glob("*.xml*")))
-    by_pmid: dict = {}
-    for a in arts:  # a PMID in both files: keep the fuller record, the first on a tie
-        if a.pmid not in by_pmid or len(a.text) > len(by_pmid[a.pmid].text):
-            by_pmid[a.pmid] = a
     pubtator = Path(ctx.shared_data) / "pubmed" / "pubtator"
     docs = parse_pubtator_files(sorted(pubtator.glob("*.json"))).documents
-    return [records_from_articles(list(by_pmid.values()), source="pubmed", resolver=ctx.resolver,
-                                  path=str(disc)).load,
+    return [disc_pubmed(Path(ctx.shared_data), ctx.resolver),
             records_from_pubtator(docs, resolver=ctx.resolver, path=str(pubtator), reader="both").load]
 
 
+def _disc_literature(ctx: BuildContext) -> list[SourceLoad]:
+    """The disc literature as the data pack ships it (no spaCy, no abstracts needed)."""
+    from ingest.literature_pack import read_disc_pack
+
+    return [read_disc_pack()]
+
+
 SOURCES["literature"] = _literature
+SOURCES["disc_literature"] = _disc_literature
 PROFILES["literature"] = ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust", "literature"]
 
 

@@ -184,3 +184,33 @@ def test_chemicals_rodent_symbols_protein_names_and_sets():
     assert ents["adiponectin"] == ("gene", "HGNC:13633")
     assert ents["caspase-3/7"][0] == "gene"
     assert "TAG" not in ents
+
+
+# -- GO processes beyond the curated lexicon (issue #13) -------------------------------
+
+def test_the_shipped_go_lexicon_is_what_its_tool_writes_from_the_whole_go(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.datapack import datapack_path
+    from tests.helpers import shared_data
+
+    root = Path(__file__).resolve().parents[3]
+    out = tmp_path / "go_lexicon.tsv.gz"
+    subprocess.run([sys.executable, str(root / "tools" / "make_go_lexicon.py"), "--shared", str(shared_data()),
+                    "--out", str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == datapack_path("ontologies", "go_lexicon.tsv.gz").read_bytes()
+
+
+def test_a_go_process_outside_the_curated_lexicon_takes_its_go_id_and_its_relation():
+    from ingest.nlp.pipeline import default_pipeline
+
+    doc = default_pipeline()("Microtubule stabilization promotes the expression of COL2 in nucleus pulposus cells.")
+    terms = {s.text: s.kb_id_ for s in doc.spans["terms"]}
+    assert terms["Microtubule stabilization"] == "GO:0007026"
+    assert [(r.subject.id, r.predicate, r.object.id) for r in doc._.relations] == [
+        ("GO:0007026", "promotes", "HGNC:2200")]
+    # a generic form the tool leaves out is no term ("gene expression" would swallow the gene's relation)
+    doc = default_pipeline()("TNF increased gene expression of MMP3.")
+    assert "gene expression" not in {s.text for s in doc.spans["terms"]}

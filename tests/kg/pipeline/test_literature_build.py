@@ -36,13 +36,12 @@ def test_literature_in_both_stores_verifies(any_store):
 
 
 def test_literature_profile_registers_both_sources():
-    from kg.pipeline.build import (
-        PROFILES,
-        SOURCES,  # noqa: F401 - the default profile reads only the data pack (offline)
-        collect,
-    )
+    from kg.pipeline.build import PROFILES, collect
 
-    assert PROFILES["default"] == ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust"]
+    # the default profile reads only the data pack (offline): the disc literature as shipped, not live
+    assert PROFILES["default"] == ["curated_modules", "curated_facts", "ontology_terms", "np_mt_rnm", "trrust",
+                                   "disc_literature"]
+    assert "disc_literature" not in PROFILES["literature"]  # it reads the same records live
     loads = collect("literature", shared_data())
     sources = {sl.report.source for sl in loads}
     assert {"pubmed", "pubtator", "curated"} <= sources
