@@ -210,7 +210,7 @@ def main(argv=None) -> int:
     out["paths"], got = {}, {}
     for name, st in stores.items():
         out["paths"][name], got[name] = path_times(st, pairs)
-        if a.old_ref:
+        if a.old_ref and a.old_pairs > 0:
             out["paths"][f"{name}_engine_before_{a.old_ref}"] = old_path_times(st, pairs[:a.old_pairs], a.old_ref,
                                                                                got[name])
     if len(got) > 1:

@@ -84,12 +84,24 @@ def _dump(row: dict[str, Any]) -> str:
 
 
 def _non_finite(v: Any) -> bool:
-    if isinstance(v, float):
-        return not math.isfinite(v)
-    if isinstance(v, dict):
-        return any(_non_finite(x) for x in v.values())
-    if isinstance(v, (list, tuple)):
-        return any(_non_finite(x) for x in v)
+    """Whether ``v`` holds a NaN or an infinity anywhere (a loop, not a call per value: it runs on
+    every row that holds a null, most of a full build's 2.4M).
+
+    >>> _non_finite({"a": [1, {"b": float("inf")}]}), _non_finite({"a": ["x", None, 1.5]})
+    (True, False)
+    """
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        t = type(x)
+        if t is str or t is int or x is None:
+            continue
+        if isinstance(x, dict):
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, float) and not math.isfinite(x):
+            return True
     return False
 
 

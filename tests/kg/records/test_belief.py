@@ -111,3 +111,24 @@ def test_config_path_can_be_given(tmp_path):
     p.write_text(yaml.safe_dump(cfg))
     custom = load_belief_config(str(p))
     assert belief([ev("PMID:1")], custom)["belief"] < b(ev("PMID:1"))
+
+
+def test_the_one_evidence_shortcut_gives_the_general_figures():
+    import itertools
+
+    from kg.records.belief import _one_reading, _readings, load_belief_config
+
+    cfg = load_belief_config()
+    rows = []
+    for src, design, flags, cite, sign in itertools.product(
+            ("curated", "pubmed", "lexicon", "go", "nosuch", None), ("in_vivo", "clinical", None),
+            ((), ("hedged",), ("negated",), ("hedged", "negated")), ("PMID:1", "URL:x", None), (1, -1, 0, None)):
+        ev = {"citation": cite, "sign": sign, "flags": list(flags), "key": "k"}
+        if src is not None:
+            ev["source"] = src
+        if design is not None:
+            ev["context"] = {"design": design}
+        rows.append(ev)
+    assert len(rows) == 6 * 3 * 4 * 3 * 4
+    for ev in rows:
+        assert _one_reading(ev, cfg) == _readings([ev], cfg), ev
