@@ -12,6 +12,32 @@ from kg.store.settings import Settings
 STORES = ["embedded", "neo4j"]
 
 
+def neo4j_settings(server, home, **changes) -> Settings:
+    """Settings that reach the session's Neo4j ``server`` (the ``neo4j_server`` fixture), home ``home``."""
+    s = Settings(home=home, store="neo4j", neo4j_uri=server["uri"], neo4j_user=server["user"],
+                 neo4j_password=server["password"], neo4j_database=server["database"])
+    return s.with_(**changes) if changes else s
+
+
+def launched_neo4j_store(server):
+    """The store on the session's server as the project-launched one (found by from_settings when
+    the server home is ``<KG_HOME>/neo4j``, as ``kg neo4j start`` makes it): bulk rebuilds by import."""
+    from pathlib import Path
+
+    from kg.store import open_store
+    from kg.store.base import BulkStore
+    from kg.store.neo4j import Neo4jStore
+    from kg.store.neo4j_import import LocalNeo4jStore
+
+    home = Path(server["home"])
+    if home.name == "neo4j":
+        store = open_store(neo4j_settings(server, home.parent))
+        assert isinstance(store, LocalNeo4jStore) and isinstance(store, BulkStore)
+        return store
+    plain = Neo4jStore.from_settings(neo4j_settings(server, home))
+    return LocalNeo4jStore(plain.driver, home=home, settings=neo4j_settings(server, home.parent))
+
+
 def make_store(kind: str, tmp_path, request):
     """An EMPTY store of ``kind``; Neo4j comes from the session's real server (never mocked)."""
     if kind == "embedded":
@@ -25,9 +51,7 @@ def make_store(kind: str, tmp_path, request):
     server = request.getfixturevalue("neo4j_server")
     from kg.store.neo4j import Neo4jStore
 
-    s = Settings(home=tmp_path, store="neo4j", neo4j_uri=server["uri"], neo4j_user=server["user"],
-                 neo4j_password=server["password"], neo4j_database=server["database"])
-    store = Neo4jStore.from_settings(s)
+    store = Neo4jStore.from_settings(neo4j_settings(server, tmp_path))
     store.clear()
     return store
 

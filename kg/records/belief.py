@@ -65,7 +65,7 @@ def _one_reading(ev: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
     p_rand = 1.0 - (1.0 - prior["rand"]) * _paper_weight(ev, cfg)
     sign = ev.get("sign")
     return {"belief": round(1.0 - min(1.0, prior["syst"] + p_rand), 6),
-            "n_papers": int(ev.get("source") not in set(cfg.get("no_paper_sources") or ())),
+            "n_papers": int(ev.get("source") not in (cfg.get("no_paper_sources") or ())),
             "n_negated": 0, "contested": False, "signs": [int(sign)] if sign else []}
 
 

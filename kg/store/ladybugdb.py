@@ -65,6 +65,17 @@ PK_CHUNK = 10_000
 KEY_PAGE = 100_000
 
 
+# files the engine keeps beside a database (write-ahead log, its checkpoint copy, shadow pages, temp):
+# one left by a killed process belongs to a database that is gone and stops the next one from opening
+SIDECARS = (".wal", ".wal.checkpoint", ".shadow", ".tmp")
+
+
+def remove_sidecars(db_path: Path) -> None:
+    """Delete the engine's side files of ``db_path`` (not the database itself)."""
+    for suffix in SIDECARS:
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
 def _dump(row: dict[str, Any]) -> str:
     """A row as stored (JSON, sorted keys); orjson writes a full build's 2.4M rows 5x faster than json.
 
@@ -346,8 +357,8 @@ class LadybugStore:
                                     "row": [_dump(p) for p in provenance]}),
         }
         new = self.path.with_name(self.path.name + ".new")
-        for leftover in (new, new.with_name(new.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        new.unlink(missing_ok=True)
+        remove_sidecars(new)
         work = Path(tempfile.mkdtemp(prefix=".kg-copy-", dir=self.path.parent))
         try:
             # the bulk COPY may use every core (a reader or an upsert keeps to one)
@@ -365,13 +376,15 @@ class LadybugStore:
             db.close()
         except BaseException:
             new.unlink(missing_ok=True)
+            remove_sidecars(new)
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
         self.conn.close()
         self.db.close()
         os.replace(new, self.path)
-        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+        remove_sidecars(self.path)  # the old graph's; the new one is checkpointed and complete
+        remove_sidecars(new)
         self.db = ladybug.Database(str(self.path), buffer_pool_size=self.db_buffer, max_num_threads=1)
         self.conn = ladybug.Connection(self.db)
 

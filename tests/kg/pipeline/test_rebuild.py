@@ -95,11 +95,10 @@ def test_kill_9_of_kg_build_at_random_points_then_a_plain_build_is_clean(neo4j_s
     """kill -9 of `kg build` on the real Neo4j at five seeded random moments, each followed by a
     plain `kg build`: the counts and the content hash equal a clean build's every time."""
     from kg.store.neo4j import Neo4jStore
-    from kg.store.settings import Settings
+    from tests.store_fixtures import neo4j_settings
 
     env = _env(tmp_path, neo4j_server)
-    s = Settings(home=tmp_path, store="neo4j", neo4j_uri=neo4j_server["uri"], neo4j_user=neo4j_server["user"],
-                 neo4j_password=neo4j_server["password"], neo4j_database=neo4j_server["database"])
+    s = neo4j_settings(neo4j_server, tmp_path)
     rng = random.Random(14)
     t0 = time.monotonic()
     subprocess.run([*kg_command(), "build", "--fresh"], env=env, check=True, capture_output=True, timeout=600)

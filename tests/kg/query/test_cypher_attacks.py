@@ -157,10 +157,9 @@ def test_neo4j_server_refuses_file_urls_even_without_the_gate(neo4j_server, tmp_
     """Defence in depth: the launcher disallows file:// URLs, so LOAD CSV fails at the server."""
     from kg.store import StoreError
     from kg.store.neo4j import Neo4jStore
-    from kg.store.settings import Settings
+    from tests.store_fixtures import neo4j_settings
 
-    s = Settings(home=tmp_path, store="neo4j", neo4j_uri=neo4j_server["uri"], neo4j_user=neo4j_server["user"],
-                 neo4j_password=neo4j_server["password"], neo4j_database=neo4j_server["database"])
+    s = neo4j_settings(neo4j_server, tmp_path)
     store = Neo4jStore.from_settings(s)
     try:
         for f in ("file:///etc/passwd", "file:///proc/self/environ"):

@@ -15,7 +15,7 @@ from kg.query.paths import find_paths
 from kg.store.ladybugdb import LadybugStore
 from kg.store.version import BUILD_SOURCE
 from tests.helpers import shared_data
-from tests.kg.store.test_neo4j_import import _local
+from tests.store_fixtures import launched_neo4j_store
 
 PAIRS = [("Decompression", "NP resorption"), ("Integrin signalling", "NP resorption"),
          ("Bone bioactive factors", "Matrix degradation"), ("Decompression", "Matrix degradation"),
@@ -26,7 +26,7 @@ PAIRS = [("Decompression", "NP resorption"), ("Integrin signalling", "NP resorpt
 def stores(neo4j_server, tmp_path_factory):
     loads = collect("full", shared_data())
     lb = LadybugStore(tmp_path_factory.mktemp("full") / "graph.lbug")
-    neo = _local(neo4j_server)
+    neo = launched_neo4j_store(neo4j_server)
     try:
         rebuild(lb, loads, fresh=True)
         rebuild(neo, loads, fresh=True)

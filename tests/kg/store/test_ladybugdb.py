@@ -158,6 +158,41 @@ def test_a_second_writer_is_told_the_store_is_busy(tmp_path):
         holder.communicate("", timeout=60)
 
 
+def test_a_rebuild_is_not_stopped_by_side_files_a_killed_one_left(tmp_path):
+    """A kill during the new graph's checkpoint leaves its WAL copy behind (seen in CI): the next
+    rebuild clears it instead of failing with the engine's 'Database ID ... does not match'."""
+    import shutil
+
+    import ladybug
+
+    from kg.pipeline.load import rebuild
+    from kg.store.ladybugdb import SIDECARS
+
+    other = ladybug.Database(str(tmp_path / "other.lbug"))
+    conn = ladybug.Connection(other)
+    conn.execute("CREATE NODE TABLE A(id STRING, PRIMARY KEY(id))")
+    conn.execute("UNWIND range(1, 500) AS i CREATE (:A {id: string(i)})")
+    path = tmp_path / "graph.lbug"
+    new = path.with_name(path.name + ".new")
+    shutil.copy(tmp_path / "other.lbug.wal", new.with_name(new.name + ".wal.checkpoint"))
+    conn.close()
+    other.close()
+    with pytest.raises(RuntimeError, match="does not match"):  # what the engine does with it
+        ladybug.Database(str(new))
+    new.unlink(missing_ok=True)
+    shutil.copy(tmp_path / "other.lbug", new)  # a half-written new graph too
+    loads = collect()[:3]
+    store = LadybugStore(path, buffer_mb=64)
+    rebuild(store, loads, fresh=True)
+    ref = LadybugStore(tmp_path / "ref.lbug", buffer_mb=64)
+    rebuild(ref, loads, fresh=True)
+    assert content_hash(store) == content_hash(ref)
+    store.close()
+    ref.close()
+    assert sorted(p.name for p in tmp_path.glob("graph.lbug*")) == ["graph.lbug"]
+    assert not [s for s in SIDECARS if new.with_name(new.name + s).exists()]
+
+
 def test_a_killed_bulk_rebuild_leaves_the_old_graph_or_the_new_one_never_a_mix(tmp_path):
     """kill -9 of a rebuild writing a different graph, at seeded random moments: the store then
     holds exactly the old content or exactly the new one, and a plain rebuild gives the new one."""

@@ -21,29 +21,12 @@ from kg.pipeline.load import rebuild
 from kg.store import neo4j_server, open_store
 from kg.store.base import BulkStore
 from kg.store.neo4j import Neo4jStore
-from kg.store.neo4j_import import LocalNeo4jStore, write_csv
-from kg.store.settings import Settings
+from kg.store.neo4j_import import write_csv
 from kg.store.version import BUILD_SOURCE, content_hash
 from ontology import load_ontology
+from tests.store_fixtures import launched_neo4j_store, neo4j_settings
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _settings(server: dict[str, Any], home: Path) -> Settings:
-    return Settings(home=home, store="neo4j", neo4j_uri=server["uri"], neo4j_user=server["user"],
-                    neo4j_password=server["password"], neo4j_database=server["database"])
-
-
-def _local(server: dict[str, Any]) -> LocalNeo4jStore:
-    """The store on the session's server as the project-launched one (found by from_settings when
-    the server home is ``<KG_HOME>/neo4j``, as ``kg neo4j start`` makes it)."""
-    home = Path(server["home"])
-    if home.name == "neo4j":
-        store = open_store(_settings(server, home.parent))
-        assert isinstance(store, LocalNeo4jStore) and isinstance(store, BulkStore)
-        return store
-    plain = Neo4jStore.from_settings(_settings(server, home))
-    return LocalNeo4jStore(plain.driver, home=home, settings=_settings(server, home.parent))
 
 
 def _snapshot(store: Neo4jStore) -> dict[str, Any]:
@@ -102,14 +85,14 @@ def test_a_swap_killed_half_way_is_rolled_forward(tmp_path):
 
 
 def test_bulk_rebuild_equals_the_online_build(neo4j_server, loads, tmp_path):
-    online = open_store(_settings(neo4j_server, tmp_path))  # not the launched home: online, and says so
+    online = open_store(neo4j_settings(neo4j_server, tmp_path))  # not the launched home: online, and says so
     assert not isinstance(online, BulkStore) and "loads online" in (online.bulk_note or "")
     try:
         rebuild(online, loads, fresh=True)
         want = _snapshot(online)
     finally:
         online.close()
-    store = _local(neo4j_server)
+    store = launched_neo4j_store(neo4j_server)
     try:
         report = rebuild(store, loads, fresh=True)
         got = _snapshot(store)
@@ -160,7 +143,7 @@ def _importers(home: Path) -> list[int]:
 
 def test_kill_during_the_import_leaves_the_old_graph(neo4j_server, loads, tmp_path):
     home = Path(neo4j_server["home"])
-    old = Neo4jStore.from_settings(_settings(neo4j_server, tmp_path))
+    old = Neo4jStore.from_settings(neo4j_settings(neo4j_server, tmp_path))
     try:
         old.clear()
         rebuild(old, loads[:2], fresh=True)  # an old graph that differs from the full default build
@@ -184,7 +167,7 @@ def test_kill_during_the_import_leaves_the_old_graph(neo4j_server, loads, tmp_pa
         time.sleep(0.1)
     assert not _importers(home)
     assert neo4j_server_running(neo4j_server)
-    after_store = Neo4jStore.from_settings(_settings(neo4j_server, tmp_path))
+    after_store = Neo4jStore.from_settings(neo4j_settings(neo4j_server, tmp_path))
     try:
         after = _snapshot(after_store)
     finally:

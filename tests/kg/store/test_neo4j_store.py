@@ -14,10 +14,9 @@ from kg.query.paths import find_paths
 from kg.records.model import Edge, Evidence, Node
 from kg.store import StoreError
 from kg.store.neo4j import Neo4jStore
-from kg.store.settings import Settings
 from kg.store.version import graph_version
 from ontology import load_ontology
-from tests.store_fixtures import make_store
+from tests.store_fixtures import make_store, neo4j_settings
 
 pytestmark = pytest.mark.neo4j
 
@@ -28,12 +27,6 @@ def neo(request, tmp_path):
     store = make_store("neo4j", tmp_path, request)
     yield store
     store.close()
-
-
-def settings_for(server, tmp_path, **changes) -> Settings:
-    s = Settings(home=tmp_path, store="neo4j", neo4j_uri=server["uri"], neo4j_user=server["user"],
-                 neo4j_password=server["password"], neo4j_database=server["database"])
-    return s.with_(**changes)
 
 
 def mmp3_graph() -> tuple[list[Node], list[Edge], list[Evidence]]:
@@ -151,13 +144,13 @@ def test_a_failure_inside_the_transaction_rolls_back_everything(neo):
 
 def test_wrong_password_says_to_set_neo4j_password(neo4j_server, tmp_path):
     with pytest.raises(StoreError, match="set NEO4J_PASSWORD") as err:
-        Neo4jStore.from_settings(settings_for(neo4j_server, tmp_path, neo4j_password="not-the-password"))
+        Neo4jStore.from_settings(neo4j_settings(neo4j_server, tmp_path, neo4j_password="not-the-password"))
     assert neo4j_server["uri"] in str(err.value) and "\n" not in str(err.value)
 
 
 def test_missing_password_says_to_set_neo4j_password(neo4j_server, tmp_path):
     with pytest.raises(StoreError, match="NEO4J_PASSWORD is not set"):
-        Neo4jStore.from_settings(settings_for(neo4j_server, tmp_path, neo4j_password=None))
+        Neo4jStore.from_settings(neo4j_settings(neo4j_server, tmp_path, neo4j_password=None))
 
 
 def test_nothing_listening_says_how_to_start_neo4j(neo4j_server, tmp_path):
@@ -166,7 +159,7 @@ def test_nothing_listening_says_how_to_start_neo4j(neo4j_server, tmp_path):
         port = sock.getsockname()[1]
     uri = f"bolt://127.0.0.1:{port}"
     with pytest.raises(StoreError) as err:
-        Neo4jStore.from_settings(settings_for(neo4j_server, tmp_path, neo4j_uri=uri))
+        Neo4jStore.from_settings(neo4j_settings(neo4j_server, tmp_path, neo4j_uri=uri))
     msg = str(err.value)
     assert f"cannot reach Neo4j at {uri}" in msg and "kg neo4j start" in msg and "docker compose up" in msg
     assert "NEO4J_URI" in msg and "\n" not in msg
@@ -174,7 +167,7 @@ def test_nothing_listening_says_how_to_start_neo4j(neo4j_server, tmp_path):
 
 def test_unknown_database_is_named(neo4j_server, tmp_path):
     with pytest.raises(StoreError, match="no database 'nosuchdb'.*NEO4J_DATABASE"):
-        Neo4jStore.from_settings(settings_for(neo4j_server, tmp_path, neo4j_database="nosuchdb"))
+        Neo4jStore.from_settings(neo4j_settings(neo4j_server, tmp_path, neo4j_database="nosuchdb"))
 
 
 # -- the read-only Cypher console --------------------------------------------------------
