@@ -91,6 +91,7 @@ class GeneMapper:
     def __init__(self, resolver: HGNCResolver, source: str):
         self.resolver, self.source = resolver, source
         self._nodes: dict[str, Node] = {}
+        self._symbols: dict[str, tuple[Node | None, str]] = {}  # a GMT names each gene in many sets
         self.last_reason = ""
 
     def node(self, hgnc_id: str) -> Node:
@@ -100,11 +101,13 @@ class GeneMapper:
         return n
 
     def symbol(self, text: str) -> Node | None:
-        res = self.resolver.resolve(text)
-        if not res.ok:
-            self.last_reason = res.reason()
-            return None
-        return self.node(res.hgnc_id)
+        hit = self._symbols.get(text)
+        if hit is None:
+            res = self.resolver.resolve(text)
+            hit = self._symbols[text] = (self.node(res.hgnc_id), "") if res.ok else (None, res.reason())
+        if hit[0] is None:
+            self.last_reason = hit[1]
+        return hit[0]
 
     def entrez(self, text: str) -> Node | None:
         hid = self.resolver.by_entrez(text)

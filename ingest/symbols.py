@@ -4,8 +4,8 @@ One table of Greek letters and their spelled-out names, and two folds built from
 :func:`canonical` keeps case (the NER dictionary tells "Mmp3" from "MMP3"), :func:`normalise_symbol`
 folds case and every separator (the resolver's loosest tier).
 
->>> canonical("TGF-β1"), canonical("IL-1beta"), canonical("Nkx2.5")
-('TGFB1', 'IL1B', 'Nkx2.5')
+>>> canonical("TGF-β1"), canonical("IL-1beta"), canonical("Nkx2.5"), canonical("NF-kappaB") == canonical("NF-κB")
+('TGFB1', 'IL1B', 'Nkx2.5', True)
 >>> normalise_symbol("TGF-β1"), normalise_symbol("TGF-beta 1"), normalise_symbol("MMP-3")
 ('TGFB1', 'TGFB1', 'MMP3')
 """
@@ -19,8 +19,9 @@ GREEK = {"α": "A", "β": "B", "γ": "G", "δ": "D", "ε": "E", "κ": "K", "λ":
          "Α": "A", "Β": "B", "Γ": "G", "Δ": "D", "Κ": "K"}
 #: Spelled-out Greek letters -> the same capitals.
 GREEK_WORDS = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "kappa": "K", "epsilon": "E"}
-#: A spelled-out letter attached to a symbol ("IL-1beta", "PKCdelta"), not the start of a word.
-GREEK_WORD = re.compile(r"(?<=[A-Za-z0-9])-?(" + "|".join(GREEK_WORDS) + r")(?![a-z])", re.I)
+#: A spelled-out letter attached to a symbol ("IL-1beta", "PKCdelta", "NF-kappaB"), not the start of a
+#: word; the letter after it may be a capital ("kappaB"), never a lower-case one ("betaine").
+GREEK_WORD = re.compile(r"(?<=[A-Za-z0-9])-?(" + "|".join(GREEK_WORDS) + r")(?-i:(?![a-z]))", re.I)
 _SEPARATORS = re.compile(r"[\s\-_]")
 _ALL_SEPARATORS = re.compile(r"[\s\-_./]")
 

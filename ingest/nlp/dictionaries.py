@@ -281,6 +281,27 @@ def go_process_forms() -> dict[str, Term]:
     return out
 
 
+@lru_cache(maxsize=1)
+def polarity_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """(opposite forms, desirable forms) of the lexicon, lower-cased: a form naming the reverse of
+    its entry ("disc height" of "disc height loss"), and a form of something "improving" raises
+    (the entries marked ``desirable`` and the opposites of the others).
+
+    >>> opposite, desirable = polarity_forms()
+    >>> "disc height" in opposite and "disc height" in desirable and "cell viability" in desirable
+    True
+    """
+    opposite: set[str] = set()
+    desirable: set[str] = set()
+    for key, _category in LEXICON_CATEGORIES:
+        for entry in load_ontology().lexicons.get(key, ()):
+            forms = {f.lower() for f in (entry["name"], *(entry.get("synonyms") or ()))}
+            opp = {f.lower() for f in entry.get("opposites") or ()}
+            opposite |= opp
+            desirable |= opp if not entry.get("desirable") else forms
+    return frozenset(opposite), frozenset(desirable)
+
+
 @lru_cache(maxsize=2)
 def lexicon_terms(onto: Ontology | None = None) -> dict[str, Term]:
     """Lower-cased surface form -> Term, from ontology/lexicons.yaml, the modules' GO terms and then
@@ -295,7 +316,7 @@ def lexicon_terms(onto: Ontology | None = None) -> dict[str, Term]:
         for entry in onto.lexicons.get(key, ()):
             name = entry["name"]
             term = Term(entry.get("id") or f"KG:{slug(name)}", category, name)
-            for form in (name, *(entry.get("synonyms") or ())):
+            for form in (name, *(entry.get("synonyms") or ()), *(entry.get("opposites") or ())):
                 out.setdefault(form.lower(), term)
     for m in onto.modules.values():
         for go in m.go_terms:

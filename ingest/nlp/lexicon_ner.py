@@ -49,12 +49,13 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool):
         for match_id, s, e in matcher(doc):
             t = terms[strings[match_id]]
             spans.append(Span(doc, s, e, label=t.category, kb_id=t.id))
-        spans = filter_spans(spans)
+        plain = filter_spans(spans)  # the long forms abbreviations define, before any merge across them
+        spans = filter_spans(spans + tissue_led(doc, spans) + bracket_interrupted(doc, spans, terms))
         if chemicals:
             spans = filter_spans(spans + morphology_terms(doc, spans, doc._.abbreviations or {}))
         if doc._.abbreviations:
             spans = drop_redefined(spans, doc._.abbreviations, doc_text(doc))
-            spans = filter_spans(propagate_terms(doc, spans, doc._.abbreviations) + spans)
+            spans = filter_spans(propagate_terms(doc, spans + plain, doc._.abbreviations) + spans)
         doc.spans["terms"] = spans
         return doc
 
@@ -67,6 +68,8 @@ _STRONG = ("olide", "etin", "onin", "mycin", "micin", "cillin", "azole", "statin
            "ximab", "zumab", "umab", "prazole", "ocaine", "azepam", "oxetine", "olone", "asone", "saponin", "genin",
            "physalin", "gliflozin", "dronate", "lukast")
 _WORD_START = re.compile(r"[A-Za-z][a-z]*$")
+#: the letter or short code naming one member of a compound family: " A", " B1", " Rg1", " IV"
+_DESIGNATOR = re.compile(r" (?:[A-Z][a-z]?[0-9]{0,2}|I{1,3}|IV|V)(?![\w-])")
 #: broader endings, trusted only for the long form of an abbreviation ("alginate (UPAL)")
 _BROAD = re.compile(r"(?:ate|ine|ol|ide|one|in|ose|acid|ene|ane)$", re.I)
 _NOT_CHEMICAL = frozenset("""protein proteins peptide peptides hormone hormones chemokine cytokine nucleotide
@@ -78,6 +81,52 @@ syndrome score""".split())
 _SURGERY = ("ectomy", "otomy", "ostomy", "plasty", "desis")
 _PROCEDURE = re.compile(r"(?:ectomy|otomy|ostomy|plasty|desis|fusion|fixation|discectomy|laminectomy|surgery|"
                         r"arthroplasty|injection|stabilization|decompression)$", re.I)
+
+
+#: categories a tissue can lead into ("intervertebral disc" + "disc herniation")
+_LED_BY_TISSUE = frozenset({"phenotype", "biological_process"})
+
+
+def tissue_led(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A tissue running into a condition or process that starts inside it ("intervertebral disc"
+    + "disc herniation"): their union, as the condition. The herniation is what the text names.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("lexicon_ner")
+    >>> doc = nlp("Pain from intervertebral disc herniation.")
+    >>> [(s.text, s.label_) for s in doc.spans["terms"]]
+    [('Pain', 'phenotype'), ('intervertebral disc herniation', 'phenotype')]
+    """
+    tissues = [s for s in spans if s.label_ == "tissue"]
+    out = []
+    for p in spans if tissues else ():
+        if p.label_ in _LED_BY_TISSUE:
+            out += [Span(doc, t.start, p.end, label=p.label_, kb_id=p.kb_id_)
+                    for t in tissues if t.start < p.start < t.end < p.end]
+    return out
+
+
+def bracket_interrupted(doc: Doc, spans: list[Span], terms: dict[str, Term]) -> list[Span]:
+    """A term whose words an abbreviation interrupts: "Intervertebral disc (IVD) degeneration" is
+    intervertebral disc degeneration (the span covers the brackets; "IVD" still defines the disc).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("lexicon_ner")
+    >>> doc = nlp("Intervertebral disc (IVD) degeneration causes pain.")
+    >>> [(s.text, s.label_) for s in doc.spans["terms"]]
+    [('Intervertebral disc (IVD) degeneration', 'phenotype'), ('pain', 'phenotype')]
+    """
+    out = []
+    for t in spans:
+        j = t.end
+        if j + 3 < len(doc) and doc[j].text == "(" and doc[j + 2].text == ")":
+            words = t.text.lower()
+            for k in range(j + 3, min(j + 6, len(doc))):
+                words += " " + doc[k].lower_
+                term = terms.get(words)
+                if term is not None:
+                    out.append(Span(doc, t.start, k + 1, label=term.category, kb_id=term.id))
+    return out
 
 
 def _ending_words(text: str) -> list[tuple[int, int]]:
@@ -107,6 +156,9 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     >>> doc = nlp("Myricetin and ultra-purified alginate (UPAL) rose; UPAL fell.")
     >>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["terms"]]
     [('Myricetin', 'chemical', 'KG:myricetin'), ('ultra-purified alginate', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate')]
+    >>> doc = nlp("Physalin A (PA) and saikosaponin A act; PA works.")
+    >>> [(s.text, s.kb_id_) for s in doc.spans["terms"]]
+    [('Physalin A', 'KG:physalin_a'), ('PA', 'KG:physalin_a'), ('saikosaponin A', 'KG:saikosaponin_a'), ('PA', 'KG:physalin_a')]
     """
     from ingest.nlp.model import doc_text
     from kg.records.sources import slug
@@ -125,12 +177,17 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
 
     for start, end in _ending_words(text):  # the rare endings first, then the word they end
         w = text[start:end].lower()
-        if w.endswith(_STRONG) and w not in _STRONG:
+        named = _DESIGNATOR.match(text, end)  # "Physalin A", "ginsenoside Rg1": one compound of a family
+        if named and w.endswith(_STRONG):
+            add(start, named.end(), "chemical", f"KG:{slug(text[start:named.end()].lower())}")
+        elif w.endswith(_STRONG) and w not in _STRONG:
             add(start, end, "chemical", f"KG:{slug(w)}")
         elif w.endswith(_SURGERY) and len(w) >= 9:
             add(start, end, "intervention", f"KG:{slug(w)}")  # "nucleotomy", "laminoplasty"
     for short, (long, ls, le) in abbrev.items():
         words = long.split()
+        if len(words) >= 2 and _DESIGNATOR.fullmatch(" " + words[-1]):
+            words = words[:-1]  # "Physalin A (PA)": the family name carries the ending
         last = words[-1].lower() if words else ""
         if not words or len(words) > 4 or last in _NOT_CHEMICAL or any(a < le and ls < b for a, b in taken):
             continue

@@ -37,6 +37,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ingest.nlp.dictionaries import polarity_forms
 from ingest.nlp.model import Mention, Relation, doc_text, sentence_spans
 from ontology import load_ontology
 
@@ -69,7 +70,7 @@ activation phosphorylation synthesis transcription translation accumulation cont
 concentration concentrations amount amounts number numbers infiltration recruitment migration influx
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
 function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
-incidence""".split())
+incidence symptoms symptom disorders signs""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
@@ -85,6 +86,7 @@ class Trigger:
     sign: int
     object_after: tuple[str, ...] = ()  # "protects NPCs against X": the object follows one of these
     phrase: bool = False  # a multi-word trigger ("plays a role in"): always read as an active verb
+    object_dependent: bool = False  # "improves": raises a desirable phenotype, lowers any other
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +100,8 @@ def trigger_forms() -> dict[str, Trigger]:
     out: dict[str, Trigger] = {}
     for t in lex.get("relation_triggers", ()):
         stem = t["stem"].lower()
-        trig = Trigger(t["predicate"], int(t["sign"]), tuple(t.get("object_after") or ()))
+        trig = Trigger(t["predicate"], int(t["sign"]), tuple(t.get("object_after") or ()),
+                       object_dependent=bool(t.get("object_dependent")))
         sufs = [x for x in suffixes if not (t.get("verb_only") and x.startswith("ion"))]
         bases = [stem, stem[:-1]] if stem.endswith("e") else [stem]
         for base in bases:
@@ -207,7 +210,7 @@ def _prev_word(doc: Doc, t0: int, sent_start: int) -> str:
     return doc[i].lower_ if i >= sent_start else ""
 
 
-_ADVERBS = frozenset({"further", "also", "then", "thus", "thereby", "still", "even", "not", "both", "all"})
+_ADVERBS = frozenset({"further", "also", "then", "thus", "thereby", "still", "even", "not", "both", "all", "often"})
 
 
 _CAUSAL = {"cause": "", "causes": "", "caused": "", "causing": "", "to": "lead leads led leading",
@@ -332,6 +335,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         return []
     doc = sent.doc
     rels: list[Relation] = []
+    opposite, desirable = polarity_forms()
     starts = [e.start for e in ents]
     last: tuple[Span, list[Span]] | None = None  # (subject, objects) of the previous trigger
     clause_subject: Span | None = None  # the first subject: a "by V-ing" gerund inherits it
@@ -381,6 +385,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         if nominal and (nxt is None or nxt.lower_ != "of") and not trig.phrase:
             continue  # "STAT3 activation in response to VEGF": no clear agent and patient
         causal = _causal_verb(doc, t0, sent.start) if word.endswith("ed") and not trig.phrase else None
+        hyphen = _hyphen_attached(doc, t0, sent.start)
         if trig.phrase or causal is not None:
             # "X plays a key role in Y"; "X causes increased Y", "X led to reduced Y"
             c0 = t0 if causal is None else causal
@@ -391,7 +396,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 if subj is not None and _head_before(doc, subj, sent.start) is None and not _perturbed(doc, subj, sent):
                     subj = None
             objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
-        elif _hyphen_attached(doc, t0, sent.start):
+        elif hyphen:
             # "TNF-α-induced apoptosis": the word before the hyphen acts on the noun after the trigger
             subj = next((e for e in before if e.end == t0 - 1), None)
             objs = [e for e in _objects(doc, after, t1, sent.end, forms, sent_start=sent.start) if e.start - t1 <= HYPHEN_GAP]
@@ -409,8 +414,9 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         elif passive:
             subj_list = [e for e in after if e.start > by_i][:1]
             subj = subj_list[0] if subj_list and subj_list[0].start - by_i <= 4 else None
-            if by_i + 1 < sent.end and doc[by_i + 1].lower_.endswith("ing"):
-                subj = None  # "blocked by inhibiting the RhoA pathway": the agent is an action
+            if (by_i + 1 < sent.end and doc[by_i + 1].lower_.endswith("ing")
+                    and not (subj is not None and subj.start == by_i + 1)):
+                subj = None  # "blocked by inhibiting the RhoA pathway": the agent is an action ("by ageing" is one)
             objs = _coordinated_before(doc, before) if before and _passive_patient(doc, before[-1], t0) else []
             objs = [e for e in objs if e.label_ != "tissue"]
             if objs:
@@ -453,7 +459,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
         if subj is None or factor is None:
             continue
-        last = (subj, objs)
+        if not hyphen:  # "X inhibits TNF-induced apoptosis and improves Y": X, not TNF, improves Y
+            last = (subj, objs)
         if clause_subject is None and not word.endswith("ing"):
             clause_subject = subj
         subjects = _coordinated_subjects(doc, before, subj) if not passive else [subj]
@@ -463,12 +470,20 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 continue
             s, o = mention(subj), mention(obj)
             predicate, sign = trig.predicate, trig.sign
+            if trig.object_dependent:
+                if obj.label_ != "phenotype":
+                    continue  # "improved autophagy", "improved inflammation": the text does not say which way
+                predicate, sign = ("increases", 1) if obj.text.lower() in desirable else ("decreases", -1)
             if sign and factor < 0:
                 # "induced degradation of aggrecan": aggrecan goes down
                 predicate, sign = ("decreases" if sign > 0 else "increases"), -sign
             if sign and _perturbed(doc, subj, sent):
                 # "knockdown of NOX4 reduced VEGFR2": NOX4 itself raises VEGFR2
                 predicate, sign = OPPOSITE.get(predicate, predicate), -sign
+            for end in (subj, obj):
+                if sign and end.text.lower() in opposite:
+                    # "restored disc height": the entry named is disc height *loss*, which goes down
+                    predicate, sign = OPPOSITE.get(predicate, predicate), -sign
             if not allowed(predicate, subj.label_, obj.label_):
                 continue  # "cartilage degrades endplate", "IVD degrades MMP3": categories that cannot
             if trig.predicate in UNDIRECTED and (o.id, o.start) < (s.id, s.start):
@@ -593,13 +608,16 @@ def _clause_break(doc: Doc, a: Span, b: Span) -> bool:
 
 _BETWEEN_PATIENT_AND_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being", "that", "which", "also", "not",
                                           "further", "then", "all", "both", "can", "could", "may", "might", "to",
-                                          "shown", "found", "reported", "known", "-"})
+                                          "shown", "found", "reported", "known", "-", "often", "always",
+                                          "sometimes", "mostly", "mainly", "primarily", "commonly", "frequently"})
 
 
 def _passive_patient(doc: Doc, e: Span, t0: int) -> bool:
     """``e`` is what a passive trigger at ``t0`` acts on: only "was/were", adverbs or a neutral head
-    between ("MMP3 expression was induced by TNF"; not "Rg1 restores the impairment ... induced by")."""
-    for t in doc[e.end:t0]:
+    between ("MMP3 expression was induced by TNF"; not "Rg1 restores the impairment ... induced by").
+    An abbreviation in brackets stands for its long form: "IDD (IDD) is triggered by ageing"."""
+    lo = e.end + 1 if _alone_in_brackets(doc, e) else e.end
+    for t in doc[lo:t0]:
         w = t.lower_
         if w in _BETWEEN_PATIENT_AND_PASSIVE or w in NEUTRAL_HEADS or (w.endswith("ly") and t.is_alpha):
             continue
@@ -635,7 +653,7 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
         e = after[i]
         nxt = after[i + 1] if i + 1 < len(after) else None
         adjacent = nxt is not None and nxt.start == e.end  # "NPCs senescence", "CD68 macrophages"
-        if not out and _unrecognised_before(doc, t1 + 1, e.start):
+        if not out and _unrecognised_before(doc, t1 + 1, e.start) and not _listed_after_unrecognised(doc, t1 + 1, e, nxt):
             return []  # "promotes tissue repair and reduces pain": the object was not recognised
         if e.label_ == "tissue" and not tissue:
             if _location(doc, e, sent_start) or out:
@@ -671,6 +689,20 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
 
 
 _CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whereas", ";", "which", "that"})
+
+
+def _listed_after_unrecognised(doc: Doc, lo: int, e: Span, nxt: Span | None) -> bool:
+    """``e`` is an item of a list of objects whose first item was not recognised: "induces Modic-like
+    changes, disc degeneration and sensitization" (a few words, one comma, then ``e`` and another
+    listed mention)."""
+    gap = [t.lower_ for t in doc[lo:e.start]]
+    if not gap or gap[-1] != "," or gap.count(",") > 1 or len(gap) > 5:
+        return False
+    if any(w in _CONJUNCTIONS or w in _PREPOSITIONS for w in gap):
+        return False
+    if nxt is None or nxt.start - e.end > 3:
+        return False
+    return all(t.lower_ in (",", "and", "or") for t in doc[e.end:nxt.start])
 
 
 _PREPOSITIONS = frozenset({"in", "from", "with", "by", "on", "at", "to", "for", "into", "after", "during", "via",

@@ -95,10 +95,10 @@ def test_reader_choice_and_sentence_evidence():
 def test_one_paper_read_twice_counts_once():
     parsed = parse_pubtator_files(sorted((shared_data() / "pubmed" / "pubtator").glob("*.json")))
     both = records_from_pubtator(parsed.documents, reader="both")
-    by_edge: dict = {}
+    by_paper: dict = {}  # one edge in one paper (an edge that several papers support counts each)
     for ev in both.load.evidence.values():
-        by_edge.setdefault(ev.edge_key, []).append({"source": ev.source, "citation": ev.citation})
-    shared = [evs for evs in by_edge.values() if {e["source"] for e in evs} == {"pubtator", "pubtator3"}]
+        by_paper.setdefault((ev.edge_key, ev.citation), []).append({"source": ev.source, "citation": ev.citation})
+    shared = [evs for evs in by_paper.values() if {e["source"] for e in evs} == {"pubtator", "pubtator3"}]
     assert shared, "some edge is read by both readers from the same paper"
     for evs in shared:
         singles = [belief([e])["belief"] for e in evs]

@@ -143,6 +143,46 @@ def test_coordinated_subjects_and_objects():
     assert rels == {("TNF-α", "MMP3"), ("TNF-α", "MMP13"), ("IL-1β", "MMP3"), ("IL-1β", "MMP13")}
 
 
+def test_improves_reads_its_sign_from_the_object():
+    """"improved IDD" lowers the disease, "improved cell viability" raises it; a process says neither."""
+    assert [(r[0], r[1], r[2], r[3]) for r in _rels("ADR inhibits TNF-induced apoptosis in NPCs and improves "
+                                                    "cell viability.") if r[2] == "cell viability"] == [
+        ("ADR", "increases", "cell viability", 1)]  # ADR's, not TNF's: a hyphenated trigger is no clause verb
+    assert [(r[1], r[3]) for r in _rels("BACH1 inhibition improved IDD.")] == [("increases", 1)]  # knock-down flips
+    assert _rels("TNF improved autophagy.") == []
+
+
+def test_an_opposite_form_turns_the_sign():
+    """"disc height" names the reverse of disc height loss: restoring it lowers the loss."""
+    rels = _rels("Rapamycin restored disc height.")
+    assert [(r[1], r[3], r[4]) for r in rels] == [("decreases", -1, "KG:disc_height_loss")]
+    assert [(r[1], r[3]) for r in _rels("Disc puncture caused loss of disc height.")] == [("increases", 1)]
+
+
+def test_passive_agent_that_ends_in_ing_and_adverbs_before_it():
+    assert [(r[0], r[2]) for r in _rels("IDD is triggered primarily by ageing.")] == [("ageing", "IDD")]
+    assert [(r[0], r[2]) for r in _rels("Low back pain is often caused by disc degeneration.")] == [
+        ("disc degeneration", "Low back pain")]
+    assert _rels("Apoptosis was blocked by inhibiting TNF.") == []  # the agent is an action
+
+
+def test_a_list_whose_first_item_is_not_recognised_keeps_the_rest():
+    rels = [(r[0], r[2]) for r in _rels("Endplate injury induces Modic-like changes, disc degeneration and "
+                                        "spinal cord sensitization.")]
+    assert rels == [("Endplate injury", "disc degeneration"), ("Endplate injury", "spinal cord sensitization")]
+    assert [r[2] for r in _rels("TNF promotes tissue repair, and reduces pain.")] == ["tissue repair", "pain"]
+    assert _rels("TNF causes disability in the elderly and IDD.") == []
+
+
+def test_a_term_an_abbreviation_interrupts_or_a_tissue_leads_into():
+    ents = _ents("Intervertebral disc (IVD) degeneration causes pain; intervertebral disc herniation too. "
+                 "TNF reached the IVD.")
+    assert [(t, label) for t, label, _ in ents] == [
+        ("Intervertebral disc (IVD) degeneration", "phenotype"), ("pain", "phenotype"),
+        ("intervertebral disc herniation", "phenotype"), ("TNF", "gene"), ("IVD", "tissue")]
+    assert ents[2][2] == "KG:lumbar_disc_herniation"
+
+
 def test_bench_verification_checks_the_original_text_and_can_fail():
     import importlib.util
     from pathlib import Path
