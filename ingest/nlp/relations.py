@@ -315,6 +315,8 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
             return None
         if e.label_ == "tissue" or _location(doc, e, sent_start):
             continue
+        if _gerund_object(doc, e, sent_start):
+            return None  # "relieving a patient's pain cannot inhibit IDD": the agent is the action, not pain
         i = e.start - 1
         while i >= sent_start and doc[i].lower_ in _MODIFIERS:
             i -= 1
@@ -327,6 +329,22 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
                 return None
         return e
     return None
+
+
+_POSSESSIVE = frozenset({"the", "a", "an", "its", "their", "his", "her", "'s", "’s", "'", "’", "s", "patient", "patients"})
+
+
+def _gerund_object(doc: Doc, e: Span, sent_start: int) -> bool:
+    """``e`` is the object of a gerund trigger right before it ("relieving a patient's pain").
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> default_pipeline()("Relieving pain did not reduce IDD.")._.relations
+    []
+    """
+    i = e.start - 1
+    while i >= sent_start and doc[i].lower_ in _POSSESSIVE:
+        i -= 1
+    return i >= sent_start and doc[i].lower_.endswith("ing") and doc[i].lower_ in trigger_forms()
 
 
 def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) -> list[Relation]:

@@ -166,6 +166,11 @@ def test_passive_agent_that_ends_in_ing_and_adverbs_before_it():
     assert _rels("Apoptosis was blocked by inhibiting TNF.") == []  # the agent is an action
 
 
+def test_the_object_of_a_gerund_is_not_the_next_verbs_agent():
+    assert _rels("Relieving a patient's pain cannot effectively inhibit IDD.") == []
+    assert [(r[0], r[2]) for r in _rels("TNF inhibits autophagy.")] == [("TNF", "autophagy")]
+
+
 def test_a_list_whose_first_item_is_not_recognised_keeps_the_rest():
     rels = [(r[0], r[2]) for r in _rels("Endplate injury induces Modic-like changes, disc degeneration and "
                                         "spinal cord sensitization.")]
