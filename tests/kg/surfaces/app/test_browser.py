@@ -78,7 +78,11 @@ def test_user_journey(need_chromium, built_store, request, tmp_path):
         page.get_by_role("button", name="Run query").click()
         page.get_by_text("row(s)").first.wait_for()
         wait_idle(page)
-        assert page.locator("[data-testid='stDataFrame']").first.is_visible()
+        # the page writes the "N row(s)" caption before the table: wait for the table (a CI run
+        # once asserted between the two), then check it holds the rows
+        table = page.locator("[data-testid='stDataFrame']").first
+        table.wait_for(state="visible")
+        assert table.is_visible()
         page.screenshot(path=str(out / f"browser-{kind}-3-cypher.png"), full_page=True)
 
         # 4. a CREATE is refused and nothing changes
