@@ -22,6 +22,7 @@ from ingest.gmt import new_load
 from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.locations import shared_data_dir
 from kg.datapack import datapack_path
+from kg.records.bulk import gc_paused
 from kg.records.sources import SourceLoad
 
 #: Build sources that read the data directory (the others read the shipped data pack).
@@ -270,12 +271,13 @@ def collect(profile: str = "default", shared_data: Path | None = None,
     """Read every source of ``profile`` into SourceLoads (nothing is written yet)."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
-    ctx = BuildContext(resolver or resolver_for(profile, shared_data), shared_data)
-    for name in PROFILES[profile]:
-        if on_source:
-            on_source(name)
-        ctx.loads.extend(SOURCES[name](ctx))
-    if uses_data_dir(profile):
-        ctx.loads.extend(_hgnc(ctx))
-    ctx.loads.extend(_lexicon(ctx))
+    with gc_paused():  # a full build makes millions of records (kg.records.bulk: 26.9 -> 21.6 s, measured)
+        ctx = BuildContext(resolver or resolver_for(profile, shared_data), shared_data)
+        for name in PROFILES[profile]:
+            if on_source:
+                on_source(name)
+            ctx.loads.extend(SOURCES[name](ctx))
+        if uses_data_dir(profile):
+            ctx.loads.extend(_hgnc(ctx))
+        ctx.loads.extend(_lexicon(ctx))
     return ctx.loads

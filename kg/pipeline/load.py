@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from kg.records.belief import edge_summary, load_belief_config
+from kg.records.bulk import gc_paused
 from kg.records.model import Edge, Provenance
 from kg.records.sources import SourceLoad
 from kg.store.base import BulkStore, Store, merge_node_row
@@ -167,7 +168,7 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
     return report
 
 
-def final_rows(loads: Sequence[SourceLoad]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]],
+def final_rows(loads: Sequence[SourceLoad], progress: Callable[[int], None] | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]],
                                                    dict[str, dict[str, Any]]]:
     """The node, edge and evidence rows :func:`load` leaves in an EMPTY store, computed without one
     (for stores that write a whole graph at once, see :class:`kg.store.base.BulkStore`): nodes merged
@@ -187,15 +188,26 @@ def final_rows(loads: Sequence[SourceLoad]) -> tuple[dict[str, dict[str, Any]], 
             ev = build_ev.get(e.key, {})
             row.update(summarise([ev[k] for k in sorted(ev)], opposed.get(e.key), cfg))  # n_evidence included
             edges[e.key] = {**edges.get(e.key, {"belief": None}), **row}
+        if progress:
+            progress(len(sl.nodes) + len(sl.edges) + len(sl.evidence))
     for rows in build_ev.values():  # the evidence rows already made (a later load's row wins, as in load)
         evidence.update(rows)
     return nodes, edges, evidence
 
 
-def bulk_load(store: BulkStore, loads: Sequence[SourceLoad], keep: Sequence[dict[str, Any]] = ()) -> BuildReport:
+def bulk_load(store: BulkStore, loads: Sequence[SourceLoad], keep: Sequence[dict[str, Any]] = (),
+              progress: Callable[[int], None] | None = None, phase: Callable[[str], None] | None = None) -> BuildReport:
     """Replace the whole content of ``store`` by this build in one step (the store writes it beside
-    and swaps), provenance included: ``keep`` are provenance rows to carry over (the build marker)."""
-    nodes, edges, evidence = final_rows(loads)
+    and swaps), provenance included: ``keep`` are provenance rows to carry over (the build marker).
+    ``progress(n)``: records of the loads assembled into final rows; ``phase(name)``: the step
+    that starts (``writing``: the store's bulk write, ``hashing``: the content hash)."""
+    with gc_paused():  # millions of rows (kg.records.bulk)
+        return _bulk_load(store, loads, keep, progress, phase or (lambda _: None))
+
+
+def _bulk_load(store: BulkStore, loads: Sequence[SourceLoad], keep: Sequence[dict[str, Any]],
+               progress: Callable[[int], None] | None, phase: Callable[[str], None]) -> BuildReport:
+    nodes, edges, evidence = final_rows(loads, progress)
     report = BuildReport(nodes=sum(len(sl.nodes) for sl in loads), edges=sum(len(sl.edges) for sl in loads),
                          evidence=sum(len(sl.evidence) for sl in loads))
     provenance = list(keep)
@@ -204,7 +216,9 @@ def bulk_load(store: BulkStore, loads: Sequence[SourceLoad], keep: Sequence[dict
                                                                                  sl.provenance.version)]
         provenance.append({**sl.provenance.to_dict(), "counts": _counts(sl), "params": sl.params})
         report.sources.append(sl.report.to_dict())
+    phase("writing")
     store.replace_all(list(nodes.values()), list(edges.values()), list(evidence.values()), provenance)
+    phase("hashing")
     report.content = rows_hash(nodes.values(), edges.values(), evidence.values())
     return report
 
@@ -247,7 +261,7 @@ def stale_records(store: Store, loads: Sequence[SourceLoad]) -> tuple[list[str],
 
 
 def rebuild(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, fresh: bool = False,
-            progress: Callable[[int], None] | None = None) -> BuildReport:
+            progress: Callable[[int], None] | None = None, phase: Callable[[str], None] | None = None) -> BuildReport:
     """Load ``loads`` so that the store ends up holding exactly this build (plus a user's own ingests).
 
     Crash-safe: a ``_build`` marker is set to ``building`` before anything is written and to
@@ -262,7 +276,7 @@ def rebuild(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, 
     _mark(store, "building")
     if isinstance(store, BulkStore) and (fresh or interrupted or store.stats()["edges"] == 0):
         # the whole graph written beside the old one and swapped in: a kill leaves the old one
-        report = bulk_load(store, loads, keep=[m for m in [build_marker(store)] if m])
+        report = bulk_load(store, loads, keep=[m for m in [build_marker(store)] if m], progress=progress, phase=phase)
         report.recovered = interrupted
         report.pruned = {"edges": 0, "evidence": 0, "nodes": 0}
         _mark(store, "complete", content=report.content)

@@ -35,6 +35,7 @@ from typing import Any, Iterable
 from kg.query.projection import Projection, project
 from kg.query.resolve import Endpoint, EntityNotFound, resolve_entity
 from kg.query.walk import FILTERS, filters_removing, load_path_config, walk_rule  # noqa: F401 - FILTERS is part of the answer
+from kg.records.bulk import gc_paused
 from kg.records.model import STUDY_DESIGNS
 from kg.store.base import Store
 from ontology import load_ontology
@@ -120,8 +121,11 @@ class _Adjacency:
         self.back: dict[str, list[str]] = {}
         set_preds = set(cfg["set_predicates"])
         pred_cost = (cfg.get("mechanism") or {}).get("predicate_cost") or {}
+        cats = graph.categories
+        rules: dict[tuple[str, str | None], str | None] = {}  # walk_rule reads only these two
         for e in graph.rows:
-            rule = walk_rule(e, graph.categories, cfg, skip=())  # a query may end at an experiment
+            at = (e["predicate"], cats.get(e["object"]))
+            rule = rules[at] if at in rules else rules.setdefault(at, walk_rule(e, cats, cfg, skip=()))
             if rule is None or (rule != "both" and filters_removing(q, e)):  # set edges carry no evidence
                 continue
             s, o, sign = e["subject"], e["object"], int(e.get("sign") or 0)
@@ -131,7 +135,8 @@ class _Adjacency:
             if rule == "both" or (rule == "assoc" and q.undirected):
                 self._add(o, s, e, sign, step, is_set)
         for steps in self.steps.values():
-            steps.sort(key=lambda t: (t[0], t[1]["key"]))
+            if len(steps) > 1:
+                steps.sort(key=lambda t: (t[0], t[1]["key"]))
 
     def _add(self, u: str, v: str, e: dict[str, Any], sign: int, step: float, is_set: bool) -> None:
         self.steps.setdefault(u, []).append((v, e, sign, step, is_set))
@@ -148,7 +153,8 @@ def _adjacency(graph: Projection, q: PathQuery, cfg: dict[str, Any]) -> _Adjacen
     if adj is None:
         if len(graph.memo) >= 8:  # a long-lived app sees few filter sets; keep memory bounded
             graph.memo.pop(next(iter(graph.memo)))
-        adj = graph.memo[key] = _Adjacency(graph, q, cfg)
+        with gc_paused():  # millions of step tuples on a large graph (kg.records.bulk)
+            adj = graph.memo[key] = _Adjacency(graph, q, cfg)
     return adj
 
 
@@ -258,6 +264,10 @@ def find_paths(store: Store, source: str | PathQuery, target: str | None = None,
         notes.append(f"more than {max_results} paths; showing the best {len(shown)}")
     if not ranked and not truncated:
         notes.append(_empty_note(q, search, starts, goals))
+    # the walk read walk rows only (kg.store.base.WALK_FIELDS): the paths shown get their full rows
+    full = store.edges({e["key"] for p in shown for e in p.edges})
+    for p in shown:
+        p.edges = [full.get(e["key"], e) for e in p.edges]
     n_perm = 0
     if q.permutations and shown:
         from kg.query.permutation import metapath_pvalues

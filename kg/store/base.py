@@ -55,13 +55,16 @@ class Store(Protocol):
     def edges_of(self, ids: Iterable[str], direction: str = "out") -> list[dict[str, Any]]:
         """Edges leaving (``out``), entering (``in``) or touching (``both``) the given nodes."""
 
+    def edges(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Full edge rows by key (unknown keys are left out)."""
+
     def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]: ...
 
     def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
-        """Every edge a path may walk, as full rows sorted by key, in one projected read: all edges
-        but the set edges (``set_predicates``) into nodes whose category is not in
-        ``group_categories`` (module and pathway memberships, 98% of a full build, are only ever a
-        path's endpoints and are read per endpoint)."""
+        """Every edge a path may walk, as :func:`walk_row` rows (the :data:`WALK_FIELDS` only) sorted
+        by key, in one projected read: all edges but the set edges (``set_predicates``) into nodes
+        whose category is not in ``group_categories`` (module and pathway memberships, 98% of a full
+        build, are only ever a path's endpoints and are read per endpoint)."""
 
     def degrees(self, ids: Iterable[str]) -> dict[str, int]: ...
 
@@ -100,6 +103,24 @@ def umask_mode(mode: int = 0o666) -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mode & ~mask
+
+
+#: What a walk reads of an edge: its ends, its sign and belief, and what the path filters test.
+WALK_FIELDS = ("key", "subject", "object", "predicate", "sign", "belief", "species", "designs", "sources")
+
+
+def walk_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An edge row cut to :data:`WALK_FIELDS`, the same on every store (absent lists are empty).
+
+    >>> walk_row({"key": "k", "subject": "A", "object": "B", "predicate": "activates", "sign": 1,
+    ...           "n_papers": 3, "species": ["human"]})["species"], walk_row({"key": "k", "subject": "A",
+    ...           "object": "B", "predicate": "activates"})["designs"]
+    (['human'], [])
+    """
+    return {"key": row["key"], "subject": row["subject"], "object": row["object"], "predicate": row["predicate"],
+            "sign": int(row.get("sign") or 0), "belief": row.get("belief"),
+            "species": list(row.get("species") or ()), "designs": list(row.get("designs") or ()),
+            "sources": list(row.get("sources") or ())}
 
 
 def sort_rows(rows: list[dict[str, Any]], key: str = "key") -> list[dict[str, Any]]:

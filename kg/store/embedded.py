@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import networkx as nx
 
 from kg.records.model import Edge, Evidence, Node, Provenance
-from kg.store.base import guarded, merge_node_row, search_rank, sort_rows, umask_mode
+from kg.store.base import guarded, merge_node_row, search_rank, sort_rows, umask_mode, walk_row
 
 FORMAT_VERSION = 1
 
@@ -226,12 +226,16 @@ class EmbeddedStore:
                     out[d["key"]] = dict(d)
         return sort_rows(list(out.values()))
 
+    def edges(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        found = ((k, self._edge_index.get(k)) for k in keys)
+        return {k: dict(self.g.get_edge_data(*ends, k)) for k, ends in found if ends is not None}
+
     def evidence(self, edge_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         return {k: sort_rows([dict(v) for v in self._evidence.get(k, {}).values()]) for k in edge_keys}
 
     def walk_edges(self, set_predicates: Sequence[str], group_categories: Sequence[str]) -> list[dict[str, Any]]:
         sets, groups, cat = set(set_predicates), set(group_categories), self.g.nodes
-        return sort_rows([dict(d) for _, o, d in self.g.edges(data=True)
+        return sort_rows([walk_row(d) for _, o, d in self.g.edges(data=True)
                           if d["predicate"] not in sets or cat[o].get("category") in groups])
 
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:

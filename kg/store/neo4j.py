@@ -52,7 +52,7 @@ from kg.records.model import (
     Node,
     Provenance,
 )
-from kg.store.base import StoreError, guarded, merge_node_row, search_rank, sort_rows
+from kg.store.base import WALK_FIELDS, StoreError, guarded, merge_node_row, search_rank, sort_rows, walk_row
 from kg.store.settings import Settings
 from ontology import Ontology, load_ontology
 
@@ -530,10 +530,20 @@ class Neo4jStore:
         memberships into modules and pathways are never read."""
         sets = set(set_predicates)
         walk_types = sorted({t for p, t in self._types.items() if p not in sets})
-        parts = [f"MATCH ()-[x:{'|'.join(f'`{t}`' for t in walk_types)}]->() RETURN properties(x) AS x"]
-        parts += [f"MATCH ()-[x:`{self._type(p)}`]->(:`{self._label(c)}`) RETURN properties(x) AS x"
+        fields = ", ".join(f".{f}" for f in WALK_FIELDS)  # a map projection: never every property
+        parts = [f"MATCH ()-[x:{'|'.join(f'`{t}`' for t in walk_types)}]->() RETURN x {{{fields}}} AS x"]
+        parts += [f"MATCH ()-[x:`{self._type(p)}`]->(:`{self._label(c)}`) RETURN x {{{fields}}} AS x"
                   for p in sorted(sets) for c in sorted(group_categories)]
-        return sort_rows([edge_row(r["x"]) for r in self._read(" UNION ALL ".join(parts))])
+        return sort_rows([walk_row(r["x"]) for r in self._read(" UNION ALL ".join(parts))])
+
+    def edges(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        keys = sorted(set(keys))
+        if not keys or not self._types:
+            return {}
+        # one key seek per relationship type (the key constraints are per type)
+        query = " UNION ALL ".join(f"UNWIND $keys AS k MATCH ()-[x:`{t}` {{key: k}}]->() RETURN properties(x) AS x"
+                                   for t in sorted(set(self._types.values())))
+        return {row["key"]: row for row in (edge_row(r["x"]) for r in self._read(query, keys=keys))}
 
     def degrees(self, ids: Iterable[str]) -> dict[str, int]:
         """In + out relationships of each node (a MultiDiGraph's degree); 0 for unknown ids."""

@@ -105,10 +105,12 @@ def build(profile: str = typer.Option("default", help="Which sources: default (s
         loads = _read_sources(profile, _data_dir(profile, Path(shared) if shared else None, s, fetch, as_json),
                               quiet=as_json)
         total = sum(len(sl.nodes) + len(sl.edges) + len(sl.evidence) for sl in loads)
-        with Progress(TextColumn("[bold]loading[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, disable=as_json) as bar:
-            task = bar.add_task("load", total=total)
-            report = rebuild(store, loads, strict=strict, fresh=fresh, progress=lambda n: bar.advance(task, n))
+        with Progress(TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, disable=as_json) as bar:
+            task = bar.add_task("loading", total=total)
+            # a bulk rebuild assembles every row, then writes the file in one step (no per-row count)
+            report = rebuild(store, loads, strict=strict, fresh=fresh, progress=lambda n: bar.advance(task, n),
+                             phase=lambda name: bar.update(task, description=f"loading: {name}"))
         st = store.stats()  # what was written, without reading the graph back from disk
     except (BuildError, StoreError) as exc:  # e.g. Neo4j went away mid-build: one line, no traceback
         fail(f"{exc} (the graph is marked incomplete; the next `kg build` starts from empty)"

@@ -56,6 +56,23 @@ def test_rebuild_drops_stale_rows_of_its_sources_and_keeps_user_ingests(kind, lo
         store.close()
 
 
+def test_a_bulk_rebuild_reports_its_progress_and_its_steps(loads, clean, tmp_path):
+    """The CLI's bar: every record of the loads counted as it is assembled, then the bulk write and
+    the hash announced (before, the bar sat at 0 for the whole of a full build's minute)."""
+    from kg.store.ladybugdb import LadybugStore
+
+    store = LadybugStore(tmp_path / "graph.lbug", buffer_mb=64)
+    counted: list[int] = []
+    steps: list[str] = []
+    try:
+        rebuild(store, loads, fresh=True, progress=counted.append, phase=steps.append)
+        assert sum(counted) == sum(len(sl.nodes) + len(sl.edges) + len(sl.evidence) for sl in loads)
+        assert len(counted) == len(loads) and steps == ["writing", "hashing"]
+        assert content_hash(store) == clean[1]
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("kind", ["embedded", "neo4j"])
 def test_a_build_that_finds_an_interrupted_one_starts_from_empty(kind, loads, clean, tmp_path, request):
     store = make_store(kind, tmp_path, request)

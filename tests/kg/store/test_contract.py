@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kg.records.model import Edge, Evidence, Node, Provenance
+from kg.store.base import WALK_FIELDS, walk_row
 from tests.store_fixtures import make_store
 
 STATS_KEYS = {"nodes", "edges", "evidence", "by_category", "by_predicate"}
@@ -114,7 +115,10 @@ def test_walk_edges_leave_out_memberships_of_modules_only(any_store):
     walk = any_store.walk_edges(["member_of"], ["gene_group"])
     into_module = {e.key for e in edges if e.object == "MODULE:matrix_degradation"}
     assert [r["key"] for r in walk] == sorted(e.key for e in edges if e.key not in into_module)
-    assert walk == [r for r in any_store.iter_edges() if r["key"] not in into_module]  # full rows
+    assert walk == [walk_row(r) for r in any_store.iter_edges() if r["key"] not in into_module]
+    assert set(walk[0]) == set(WALK_FIELDS)  # never every property
+    full = any_store.edges([walk[0]["key"], "nope"])
+    assert full == {r["key"]: r for r in any_store.iter_edges() if r["key"] == walk[0]["key"]}
     assert {r["predicate"] for r in any_store.walk_edges(["member_of"], [])} == {"upregulates_expression", "degrades"}
 
 

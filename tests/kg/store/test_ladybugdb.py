@@ -158,6 +158,48 @@ def test_a_second_writer_is_told_the_store_is_busy(tmp_path):
         holder.communicate("", timeout=60)
 
 
+def test_a_file_written_before_the_walk_columns_is_upgraded_on_its_first_writable_open(tmp_path):
+    """The walk reads typed EdgeIndex columns; a file of the earlier format (EdgeIndex with the JSON
+    row only) gets them, filled from its rows, and a read-only open of it says what to do."""
+    import json
+
+    import ladybug
+
+    from kg.store.base import walk_row
+
+    path = tmp_path / "graph.lbug"
+    row = {"key": "k1", "subject": "HGNC:1", "object": "HGNC:2", "predicate": "activates", "sign": 1,
+           "belief": 0.7, "n_papers": 2, "species": ["human"], "designs": ["in_vitro"], "sources": ["pubmed"]}
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    for ddl in ("CREATE NODE TABLE Entity(id STRING PRIMARY KEY, category STRING, name STRING, "
+                "synonyms STRING[], row STRING)",
+                "CREATE REL TABLE REL(FROM Entity TO Entity, key STRING, predicate STRING, sign INT64, belief DOUBLE)",
+                "CREATE NODE TABLE EdgeIndex(key STRING PRIMARY KEY, subject STRING, object STRING, "
+                "predicate STRING, evidence STRING[], row STRING)",
+                "CREATE NODE TABLE Evidence(key STRING PRIMARY KEY, edge_key STRING, row STRING)",
+                "CREATE NODE TABLE Provenance(pk STRING PRIMARY KEY, source STRING, row STRING)"):
+        conn.execute(ddl)
+    for i in ("HGNC:1", "HGNC:2"):
+        conn.execute("CREATE (:Entity {id: $i, category: 'gene', name: $i, row: $r})",
+                     {"i": i, "r": json.dumps({"id": i, "category": "gene", "name": i})})
+    conn.execute("MATCH (a:Entity {id: 'HGNC:1'}), (b:Entity {id: 'HGNC:2'}) "
+                 "CREATE (a)-[:REL {key: 'k1', predicate: 'activates', sign: 1, belief: 0.7}]->(b)")
+    conn.execute("CREATE (:EdgeIndex {key: 'k1', subject: 'HGNC:1', object: 'HGNC:2', predicate: 'activates', "
+                 "row: $r})", {"r": json.dumps(row)})
+    conn.close()
+    db.close()
+    with pytest.raises(StoreError, match="earlier version .*species.*kg build"):
+        LadybugStore(path, read_only=True)
+    store = LadybugStore(path, buffer_mb=32)
+    assert store.walk_edges(["member_of"], []) == [walk_row(row)]
+    assert store.edges(["k1"]) == {"k1": row}
+    store.close()
+    reader = LadybugStore(path, read_only=True)
+    assert reader.walk_edges(["member_of"], [])[0]["species"] == ["human"]
+    reader.close()
+
+
 def test_a_rebuild_is_not_stopped_by_side_files_a_killed_one_left(tmp_path):
     """A kill during the new graph's checkpoint leaves its WAL copy behind (seen in CI): the next
     rebuild clears it instead of failing with the engine's 'Database ID ... does not match'."""
