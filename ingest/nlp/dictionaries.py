@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Iterator
 
 from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.symbols import GREEK_WORD, canonical
@@ -293,13 +294,19 @@ def polarity_forms() -> tuple[frozenset[str], frozenset[str]]:
     """
     opposite: set[str] = set()
     desirable: set[str] = set()
-    for key, _category in LEXICON_CATEGORIES:
-        for entry in load_ontology().lexicons.get(key, ()):
-            forms = {f.lower() for f in (entry["name"], *(entry.get("synonyms") or ()))}
-            opp = {f.lower() for f in entry.get("opposites") or ()}
-            opposite |= opp
-            desirable |= opp if not entry.get("desirable") else forms
+    for entry, _category in lexicon_entries(load_ontology()):
+        forms = {f.lower() for f in (entry["name"], *(entry.get("synonyms") or ()))}
+        opp = {f.lower() for f in entry.get("opposites") or ()}
+        opposite |= opp
+        desirable |= opp if not entry.get("desirable") else forms
     return frozenset(opposite), frozenset(desirable)
+
+
+def lexicon_entries(onto: Ontology) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each entry of ontology/lexicons.yaml with the category its section gives, in file order."""
+    for key, category in LEXICON_CATEGORIES:
+        for entry in onto.lexicons.get(key, ()):
+            yield entry, category
 
 
 @lru_cache(maxsize=2)
@@ -312,12 +319,11 @@ def lexicon_terms(onto: Ontology | None = None) -> dict[str, Term]:
     """
     onto = onto or load_ontology()
     out: dict[str, Term] = {}
-    for key, category in LEXICON_CATEGORIES:
-        for entry in onto.lexicons.get(key, ()):
-            name = entry["name"]
-            term = Term(entry.get("id") or f"KG:{slug(name)}", category, name)
-            for form in (name, *(entry.get("synonyms") or ()), *(entry.get("opposites") or ())):
-                out.setdefault(form.lower(), term)
+    for entry, category in lexicon_entries(onto):
+        name = entry["name"]
+        term = Term(entry.get("id") or f"KG:{slug(name)}", category, name)
+        for form in (name, *(entry.get("synonyms") or ()), *(entry.get("opposites") or ())):
+            out.setdefault(form.lower(), term)
     for m in onto.modules.values():
         for go in m.go_terms:
             if "(" not in go["name"]:

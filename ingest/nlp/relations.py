@@ -331,19 +331,29 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
     return None
 
 
-_POSSESSIVE = frozenset({"the", "a", "an", "its", "their", "his", "her", "'s", "’s", "'", "’", "s", "patient", "patients"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these", "that", "those"})
+_CLITICS = frozenset({"'s", "’s", "'", "’"})
 
 
 def _gerund_object(doc: Doc, e: Span, sent_start: int) -> bool:
     """``e`` is the object of a gerund trigger right before it ("relieving a patient's pain").
 
     >>> from ingest.nlp.pipeline import default_pipeline
-    >>> default_pipeline()("Relieving pain did not reduce IDD.")._.relations
-    []
+    >>> nlp = default_pipeline()
+    >>> nlp("Relieving pain did not reduce IDD.")._.relations, nlp("Relieving the rats' pain did not reduce IDD.")._.relations
+    ([], [])
     """
     i = e.start - 1
-    while i >= sent_start and doc[i].lower_ in _POSSESSIVE:
-        i -= 1
+    while i >= sent_start:  # skip determiners and possessors ("a patient's", "the rats'")
+        w = doc[i].lower_
+        if w in _CLITICS:
+            i -= 2
+        elif w == "s" and i > sent_start and doc[i - 1].lower_ in _CLITICS:  # "patient ’ s"
+            i -= 3
+        elif w in _DETERMINERS:
+            i -= 1
+        else:
+            break
     return i >= sent_start and doc[i].lower_.endswith("ing") and doc[i].lower_ in trigger_forms()
 
 
