@@ -48,6 +48,7 @@ COORD = frozenset({",", "and", "or", "/", "as", "well", "both", "the", "its", "t
                    "activity", "genes", "gene"})
 UNDIRECTED = frozenset({"binds", "associated_with"})
 MAX_GAP = 12  # tokens between an entity and its trigger
+APPOSITION_SPAN = 6  # tokens of "X, a natural withanolide," before the mention that ends it
 ADJECTIVES = frozenset({"lower", "higher"})  # trigger forms that are mostly adjectives as written
 CLAUSE_BREAKS = frozenset({";", "while", "whereas", "but", "although", "however"})
 #: a past participle after one of these is an adjective ("with decreased autophagy", "the induced cells")
@@ -202,10 +203,12 @@ def _find_triggers(sent: Span, forms: dict[str, Trigger]) -> list[tuple[int, int
     return out
 
 
-def _prev_word(doc: Doc, t0: int, sent_start: int) -> str:
-    """The lower-cased token before ``t0``, skipping "-ly" adverbs ("significantly increased")."""
+def _prev_word(doc: Doc, t0: int, sent_start: int, skip: frozenset[str] | tuple[()] | None = None) -> str:
+    """The lower-cased token before ``t0``, skipping "-ly" adverbs ("significantly increased") and
+    the words of ``skip`` (by default :data:`_ADVERBS`; "thus" is one, and also a gerund's cue)."""
+    skip = _ADVERBS if skip is None else skip
     i = t0 - 1
-    while i >= sent_start and ((doc[i].lower_.endswith("ly") and doc[i].is_alpha) or doc[i].lower_ in _ADVERBS):
+    while i >= sent_start and ((doc[i].lower_.endswith("ly") and doc[i].is_alpha) or doc[i].lower_ in skip):
         i -= 1
     return doc[i].lower_ if i >= sent_start else ""
 
@@ -306,8 +309,58 @@ def _head_before(doc: Doc, e: Span, sent_start: int) -> int | None:
     return 1 if head in NEUTRAL_HEADS or head in AGENT_HEADS else -1 if head in LOSS_HEADS else None
 
 
+def _appositive_head(doc: Doc, before: list[Span], t0: int, sent_start: int) -> Span | None:
+    """The mention an apposition right before the trigger describes ("PA, a natural withanolide,
+    relieved IVDD": PA): the apposition opens with a comma and a determiner, and a comma (then only
+    adverbs) closes it before the trigger.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> [(r.subject.text, r.object.text) for r in default_pipeline()(
+    ...     "Limonin, a natural limonoid, delayed IDD.")._.relations]
+    [('Limonin', 'IDD')]
+    """
+    j = t0 - 1
+    while j > sent_start and doc[j].lower_.endswith("ly") and doc[j].is_alpha:
+        j -= 1
+    if j <= sent_start or doc[j].text != ",":
+        return None
+    c = j - 1
+    while c >= max(sent_start, j - APPOSITION_SPAN) and doc[c].text != ",":
+        c -= 1
+    if c < sent_start or doc[c].text != "," or doc[c + 1].lower_ not in ("a", "an", "the"):
+        return None
+    return next((h for h in before if h.end == c), None)
+
+
+_COPULA = frozenset({"is", "are", "was", "were"})
+
+
+def _inverted_cause(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int,
+                    t1: int) -> tuple[Span, Span] | None:
+    """(cause, effect) of "The most common cause of X is Y" (Y increases X): the noun phrase opens
+    the sentence, names no mention before "cause", and the copula follows X.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in default_pipeline()(
+    ...     "The most common cause of sciatica is lumbar disc herniation.")._.relations]
+    [('lumbar disc herniation', 'increases', 'sciatica')]
+    """
+    if (doc[t1].lower_ not in ("cause", "causes") or t1 + 1 >= sent.end or doc[t1 + 1].lower_ != "of"
+            or before or t0 - sent.start > 5 or not after):
+        return None
+    x = after[0]
+    if x.start - t1 > 3 or x.end >= sent.end or doc[x.end].lower_ not in _COPULA:
+        return None
+    y = next((e for e in after[1:] if e.start - x.end <= 2), None)
+    return (y, x) if y is not None else None
+
+
 def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> Span | None:
-    """The nearest mention before the trigger that can act: not a tissue, not a location."""
+    """The nearest mention before the trigger that can act: not a tissue, not a location (the head
+    of an apposition rather than the apposition)."""
+    head = _appositive_head(doc, before, t0, sent_start)
+    if head is not None:
+        before = [e for e in before if e.end <= head.end]
     for e in reversed(before):
         if t0 - e.end > MAX_GAP:
             return None
@@ -385,10 +438,17 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             continue  # "lower CCL2 levels": a comparison, not an assertion
         nxt = doc[t1 + 1] if t1 + 1 < sent.end else None
         prev = _prev_word(doc, t0, sent.start)
+        inverted = _inverted_cause(doc, sent, before, after, t0, t1)
+        if inverted is not None:
+            y, x = inverted
+            if allowed("increases", y.label_, x.label_):
+                rels.append(Relation(mention(y), "increases", mention(x), 1, doc[t0:t1 + 1].text,
+                                     (sent.start_char, sent.end_char)))
+            continue
         if trig.predicate == "binds" and word.startswith("complex") and (
                 nxt is None or nxt.lower_ not in ("with", "between", "formation")):
             continue  # "very complex": an adjective
-        if word.endswith(("ing", "ion", "ions")) and trig.predicate in UNDIRECTED and (
+        if word.endswith(("ing", "ion", "ions")) and trig.predicate in UNDIRECTED and prev not in GERUND_AFTER and (
                 nxt is None or nxt.lower_ not in ("of", "to", "with", "between")):
             continue  # "RNA binding protein", "MCM binding": a modifier, not an assertion
         j = t1 + 1
@@ -457,10 +517,11 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             if rel is not None:
                 rels.append(rel)
             continue
-        elif word.endswith("ed") and prev in ADJECTIVAL_BEFORE and not verb_coordination:
-            continue  # "with inflammation, decreased autophagy": an adjective
+        elif (word.endswith("ed") and prev in ADJECTIVAL_BEFORE and not verb_coordination
+              and _appositive_head(doc, before, t0, sent.start) is None):
+            continue  # "with inflammation, decreased autophagy": an adjective (not "X, a Y, decreased Z")
         elif word.endswith("ing"):
-            if prev in GERUND_AFTER:
+            if prev in GERUND_AFTER or _prev_word(doc, t0, sent.start, skip=()) in GERUND_AFTER:
                 subj = clause_subject or (last[0] if last else None)  # "A ameliorates B by inhibiting C"
                 gerund_subject = subj
             elif prev in ("and", "or", ",") and gerund_subject is not None:
@@ -475,8 +536,11 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 subj = None  # "... repair the AF fissure, and increase Y": the subject went unrecognised
             else:
                 subj = _subject_before(doc, before, t0, sent.start)
-                if subj is not None and _head_before(doc, subj, sent.start) is None and not _perturbed(doc, subj, sent):
-                    subj = None  # "this model of IVD degeneration was validated to induce pain"
+                if (subj is not None and trig.predicate not in UNDIRECTED and _head_before(doc, subj, sent.start) is None
+                        and not _perturbed(doc, subj, sent)):
+                    # "this model of IVD degeneration was validated to induce pain" (an association
+                    # holds whatever governs its first end: "management of LBP associated with X")
+                    subj = None
                 if (subj is not None and current_prev is not None and current_prev < subj.start
                         and any(t.lower_ in ("and", ",") for t in doc[subj.end:t0])
                         and (last is None or subj not in last[1])):
@@ -743,10 +807,14 @@ def _unrecognised_before(doc: Doc, lo: int, hi: int) -> bool:
     and IDD", "restored the LTP in slices from rats treated with morphine")."""
     seen_word = False
     toks = doc[lo:hi]
+    both = any(t.lower_ == "both" for t in toks[:2])  # "both axial and radiating pain": one object
     for k, t in enumerate(toks):
         w = t.lower_
         if w in _CONJUNCTIONS or w == "," or w in _PREPOSITIONS:
             if w == "as" or (w == "," and k + 1 < len(toks) and toks[k + 1].lower_ in ("such", "including")):
+                continue
+            if w == "and" and both:
+                both = False
                 continue
             if seen_word:
                 return True

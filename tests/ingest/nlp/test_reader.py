@@ -188,6 +188,59 @@ def test_a_term_an_abbreviation_interrupts_or_a_tissue_leads_into():
     assert ents[2][2] == "KG:lumbar_disc_herniation"
 
 
+def test_the_head_of_an_apposition_is_the_agent():
+    text = "Physalin A (PA) was studied. PA, a natural bioactive withanolide, effectively relieved IVDD progression."
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("PA", "decreases", "IVDD")]
+    assert [(r[0], r[2]) for r in _rels("BMP7, an osteogenic factor, induced aggrecan.")] == [("BMP7", "aggrecan")]
+    assert _rels("With inflammation, decreased autophagy was seen in NP cells.") == []  # still an adjective
+
+
+def test_thus_or_thereby_before_a_gerund_passes_the_subject_on():
+    text = "Physalin A (PA) was studied. PA improved autophagy in IVDD models, thus effectively relieving IVDD."
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("PA", "decreases", "IVDD")]
+
+
+def test_the_cause_of_x_is_y():
+    assert [(r[0], r[1], r[2]) for r in _rels("The most common cause of lumbar radicular pain is intervertebral "
+                                               "disc herniation.")] == [
+        ("intervertebral disc herniation", "increases", "radicular pain")]
+    assert _rels("The cause of IDD is unknown.") == []
+    # a mention before "cause": not this form (TNF is the cause named, MMP3 is not)
+    assert [(r[0], r[2]) for r in _rels("TNF, the cause of IDD, is MMP3.")] == [("TNF", "IDD")]
+
+
+def test_lower_back_pain_and_endplate_degeneration_are_phenotypes():
+    ents = _ents("Lower back pain and chronic lower back pain follow endplate degeneration.")
+    assert [(t, i) for t, _, i in ents] == [("Lower back pain", "KG:low_back_pain"),
+                                            ("chronic lower back pain", "KG:low_back_pain"),
+                                            ("endplate degeneration", "KG:endplate_degeneration")]
+
+
+def test_an_association_holds_whatever_governs_its_first_end():
+    assert [(r[0], r[1], r[2]) for r in _rels("We review the management of lower back pain associated with "
+                                               "spinal stenosis.")] == [
+        ("lower back pain", "associated_with", "spinal stenosis")]
+    assert _rels("This model of IVD degeneration was validated to induce pain.") == []  # directed: not an agent
+
+
+def test_both_a_and_b_before_the_object_and_an_association_after_through():
+    text = "Discogenic low back pain (DLBP) is common. ERβ activation could improve both axial and radiating pain."
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("ERβ", "decreases", "pain")]
+    rels = [(r[1], {r[0], r[2]}) for r in _rels("Myricetin alleviated senescence through regulating SERPINE1.")]
+    assert ("associated_with", {"Myricetin", "SERPINE1"}) in rels
+    assert _rels("RNA binding protein levels rose with TNF.") == []  # still a modifier
+
+
+def test_reverse_lowers_and_a_contributor_raises():
+    assert [(r[0], r[1], r[2]) for r in _rels("Curcumin reversed IDD.")] == [("Curcumin", "decreases", "IDD")]
+    assert [(r[0], r[1], r[2]) for r in _rels("Curcumin reversed the inhibition of aggrecan.")] == [
+        ("Curcumin", "increases", "aggrecan")]  # the loss head turns it
+    assert _rels("The reverse transcription of TNF was done.") == []
+    text = "Low back pain (LBP) is common. Intervertebral disc degeneration is the major contributor to LBP."
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [
+        ("Intervertebral disc degeneration", "increases", "LBP")]
+
+
 def test_bench_verification_checks_the_original_text_and_can_fail():
     import importlib.util
     from pathlib import Path
