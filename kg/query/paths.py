@@ -153,7 +153,7 @@ def _adjacency(graph: Projection, q: PathQuery, cfg: dict[str, Any]) -> _Adjacen
     if adj is None:
         if len(graph.memo) >= 8:  # a long-lived app sees few filter sets; keep memory bounded
             graph.memo.pop(next(iter(graph.memo)))
-        with gc_paused():  # millions of step tuples on a large graph (kg.records.bulk)
+        with gc_paused(freeze=True):  # millions of step tuples on a large graph (kg.records.bulk)
             adj = graph.memo[key] = _Adjacency(graph, q, cfg)
     return adj
 
@@ -528,7 +528,9 @@ def _ranks_below(cost: float, settled_cost: float) -> bool:
 
 def _empty_note(q: PathQuery, search: _Search, starts: dict[str, int], goals: dict[str, int]) -> str:
     """Say why nothing was found: which filter removed the edges, or that nothing connects."""
-    n_rows, removed = _filter_counts(q, search.graph, search.fetched, search.cfg)
+    # with no filter set nothing was removed: no need to read the edges reached
+    filtered = any(getattr(q, name) for name in FILTERS)
+    n_rows, removed = _filter_counts(q, search.graph, search.fetched, search.cfg) if filtered else (0, Counter())
     if n_rows and removed:
         parts = [f"{name} removed {removed[name]} of {n_rows}" for name in FILTERS if removed.get(name)]
         every = [name for name in FILTERS if removed.get(name) == n_rows]

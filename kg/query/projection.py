@@ -53,7 +53,7 @@ class Projection:
         the node index is built on the first call: a scan of 1M rows took 0.7 s per call)."""
         index = self.memo.get("by_node")
         if index is None:
-            with gc_paused():
+            with gc_paused(freeze=True):
                 index = {}
                 for i, e in enumerate(self.rows):
                     index.setdefault(e["subject"], []).append(i)
@@ -67,7 +67,7 @@ def project(store: Store, version: str = "") -> Projection:
     """Read the walkable graph of ``store``: one projected edge read, then the categories and
     degrees of the nodes it touches (one call each)."""
     cfg = load_path_config()
-    with gc_paused():  # a million rows: most of the read was the collector's (kg.records.bulk)
+    with gc_paused(freeze=True):  # a million rows: most of the read was the collector's (kg.records.bulk)
         rows = store.walk_edges(cfg["set_predicates"], cfg["walkable_groups"])
         ids = sorted({n for e in rows for n in (e["subject"], e["object"])})
         categories = {i: n.get("category", "") for i, n in store.nodes(ids).items()}
