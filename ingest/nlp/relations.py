@@ -71,7 +71,7 @@ activation phosphorylation synthesis transcription translation accumulation cont
 concentration concentrations amount amounts number numbers infiltration recruitment migration influx
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
 function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
-incidence symptoms symptom disorders signs""".split())
+incidence symptoms symptom disorders signs worsening exacerbation aggravation""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
@@ -709,12 +709,25 @@ def _passive_patient(doc: Doc, e: Span, t0: int) -> bool:
     between ("MMP3 expression was induced by TNF"; not "Rg1 restores the impairment ... induced by").
     An abbreviation in brackets stands for its long form: "IDD (IDD) is triggered by ageing"."""
     lo = e.end + 1 if _alone_in_brackets(doc, e) else e.end
+    classed = worded = copula = False  # "LBP is a major problem caused by IDD": X is a [adj] N caused by
     for t in doc[lo:t0]:
         w = t.lower_
-        if w in _BETWEEN_PATIENT_AND_PASSIVE or w in NEUTRAL_HEADS or (w.endswith("ly") and t.is_alpha):
+        copula = copula or w in _COPULA
+        if w in _CLASS_NOUNS:
+            classed = True
+        elif w in _BETWEEN_PATIENT_AND_PASSIVE or w in NEUTRAL_HEADS or (w.endswith("ly") and t.is_alpha):
             continue
-        return False
-    return True
+        elif w in _CLASS_WORDS:
+            worded = True
+        else:
+            return False
+    return (classed and copula) or not (classed or worded)
+
+
+#: what a patient is said to be before a passive ("a major problem caused by"), and the words around it
+_CLASS_NOUNS = frozenset("""problem problems disease diseases condition conditions disorder disorders complication
+complications consequence consequences symptom symptoms""".split())
+_CLASS_WORDS = frozenset("a an the one of major main common serious chronic frequent leading most".split())
 
 
 def _coordinated_before(doc: Doc, before: list[Span]) -> list[Span]:

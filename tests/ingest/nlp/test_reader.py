@@ -241,6 +241,21 @@ def test_reverse_lowers_and_a_contributor_raises():
         ("Intervertebral disc degeneration", "increases", "LBP")]
 
 
+def test_x_is_a_problem_caused_by_y_and_worsening_of_x():
+    assert [(r[0], r[1], r[2]) for r in _rels("Lower back pain is a major problem caused by intervertebral "
+                                               "disc degeneration.")] == [
+        ("intervertebral disc degeneration", "increases", "Lower back pain")]
+    assert [(r[0], r[2]) for r in _rels("Sciatica is one of the most common symptoms caused by disc "
+                                        "herniation.")] == [("disc herniation", "Sciatica")]
+    assert _rels("Pain, a problem caused by IDD.") == []  # no copula: not a claim about pain
+    assert _rels("Rg1 restores the impairment of autophagy induced by TNF.") == []
+    assert [(r[0], r[1], r[2]) for r in _rels("Curcumin prevented the worsening of IDD.")] == [
+        ("Curcumin", "inhibits", "IDD")]
+    rels = _rels("The local inflammatory process triggered by intervertebral disc herniation causes pain.")
+    assert ("intervertebral disc herniation", "increases", "inflammatory process", "GO:0006954") in [
+        (r[0], r[1], r[2], r[4]) for r in rels]
+
+
 def test_bench_verification_checks_the_original_text_and_can_fail():
     import importlib.util
     from pathlib import Path
