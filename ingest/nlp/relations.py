@@ -33,6 +33,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Collection
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -203,7 +204,7 @@ def _find_triggers(sent: Span, forms: dict[str, Trigger]) -> list[tuple[int, int
     return out
 
 
-def _prev_word(doc: Doc, t0: int, sent_start: int, skip: frozenset[str] | tuple[()] | None = None) -> str:
+def _prev_word(doc: Doc, t0: int, sent_start: int, skip: Collection[str] | None = None) -> str:
     """The lower-cased token before ``t0``, skipping "-ly" adverbs ("significantly increased") and
     the words of ``skip`` (by default :data:`_ADVERBS`; "thus" is one, and also a gerund's cue)."""
     skip = _ADVERBS if skip is None else skip
@@ -332,7 +333,7 @@ def _appositive_head(doc: Doc, before: list[Span], t0: int, sent_start: int) -> 
     return next((h for h in before if h.end == c), None)
 
 
-_COPULA = frozenset({"is", "are", "was", "were"})
+_COPULA = BE - {"be", "been", "being"}  # the finite forms: "the cause of X is Y"
 
 
 def _inverted_cause(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int,
@@ -521,7 +522,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
               and _appositive_head(doc, before, t0, sent.start) is None):
             continue  # "with inflammation, decreased autophagy": an adjective (not "X, a Y, decreased Z")
         elif word.endswith("ing"):
-            if prev in GERUND_AFTER or _prev_word(doc, t0, sent.start, skip=()) in GERUND_AFTER:
+            if prev in GERUND_AFTER or _prev_word(doc, t0, sent.start, skip=frozenset()) in GERUND_AFTER:
                 subj = clause_subject or (last[0] if last else None)  # "A ameliorates B by inhibiting C"
                 gerund_subject = subj
             elif prev in ("and", "or", ",") and gerund_subject is not None:

@@ -2,8 +2,8 @@
 
 CPython runs a collection every few hundred new container objects and, as objects survive, walks the
 older generations again: reading a million edge rows (a dict and three lists each) spent two thirds of
-its time in the collector (a 1M-edge walk projection 17.9 s with it, 6.3 s without; measured by
-``python bench/store_bench.py --synthetic 1000000``). Records hold no reference cycles, so nothing is
+its time in the collector (a 1M-edge walk projection 17.9 s with it, 6.3 s without, timed ad hoc
+on the store ``python bench/store_bench.py --synthetic 1000000`` builds). Records hold no reference cycles, so nothing is
 left for the collector to find; it runs again as soon as the block ends.
 
 >>> import gc

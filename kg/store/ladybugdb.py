@@ -44,22 +44,22 @@ import orjson
 from kg.records.model import Edge, Evidence, Node, Provenance
 from kg.store.base import WALK_FIELDS, StoreError, guarded, merge_node_row, search_rank, sort_rows, walk_row
 
+#: EdgeIndex's columns a walk reads besides its ends (:data:`kg.store.base.WALK_FIELDS`), so a
+#: projection decodes no JSON; a file written before they existed gets them when opened for writing
+#: (:meth:`LadybugStore._upgrade`).
+ADDED_COLUMNS = (("sign", "INT64"), ("belief", "DOUBLE"), ("species", "STRING[]"), ("designs", "STRING[]"),
+                 ("sources", "STRING[]"))
+WALK_COLUMNS = ", ".join(f"x.{f}" for f in WALK_FIELDS)
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, category STRING, name STRING, "
     "synonyms STRING[], row STRING)",
     "CREATE REL TABLE IF NOT EXISTS REL(FROM Entity TO Entity, key STRING, predicate STRING, sign INT64, "
     "belief DOUBLE)",
     "CREATE NODE TABLE IF NOT EXISTS EdgeIndex(key STRING PRIMARY KEY, subject STRING, object STRING, "
-    "predicate STRING, evidence STRING[], row STRING, sign INT64, belief DOUBLE, species STRING[], "
-    "designs STRING[], sources STRING[])",
+    "predicate STRING, evidence STRING[], row STRING, " + ", ".join(f"{c} {t}" for c, t in ADDED_COLUMNS) + ")",
     "CREATE NODE TABLE IF NOT EXISTS Evidence(key STRING PRIMARY KEY, edge_key STRING, row STRING)",
     "CREATE NODE TABLE IF NOT EXISTS Provenance(pk STRING PRIMARY KEY, source STRING, row STRING)",
 )
-#: EdgeIndex's columns a walk reads (:data:`kg.store.base.WALK_FIELDS`), so a projection decodes no
-#: JSON; a file written before they existed gets them when opened for writing (:meth:`LadybugStore._upgrade`).
-WALK_COLUMNS = ", ".join(f"x.{f}" for f in WALK_FIELDS)
-ADDED_COLUMNS = (("sign", "INT64"), ("belief", "DOUBLE"), ("species", "STRING[]"), ("designs", "STRING[]"),
-                 ("sources", "STRING[]"))
 #: Buffer pool (MiB): the engine's default is most of the machine's RAM. A reader (the app, a query)
 #: needs little: paths walk an in-memory projection, so 64 MiB keeps a full-build query process small.
 DEFAULT_BUFFER_MB = 512
