@@ -1,18 +1,19 @@
 """Bulk rebuilds of the project-launched local Neo4j through ``neo4j-admin database import full``.
 
 Community edition has one user database and cannot stop it alone, so a whole-graph rebuild is only
-possible for the server :mod:`kg.store.neo4j_server` runs: the final rows are written as CSV (the
-properties exactly as :class:`~kg.store.neo4j.Neo4jStore` stores them), imported into a fresh
+possible for the server :mod:`kg.store.neo4j_server` runs: the final rows are written as Parquet
+(the properties exactly as :class:`~kg.store.neo4j.Neo4jStore` stores them), imported into a fresh
 database directory beside the live one, the server is stopped, the directories are swapped (a
 journal makes the swap roll forward after a kill), the server is started again as it ran, and the
 constraints and indexes are created after (``ensure_schema``). A kill before the swap leaves the
 old graph; after it, the new one.
 
-CSV layout: one file per label (nodes), relationship type (edges) and property signature, with
-typed headers (``name:string``, ``synonyms:string[]``, ``sign:long`` …), every field quoted,
-``--multiline-fields=true`` and an array delimiter that occurs in no array element. The few values
-CSV cannot carry (empty lists, a list holding one empty string, non-finite floats, NUL characters)
-are left out of the files and set with ``UNWIND`` after the import.
+Files: one Parquet file per label (nodes), relationship type (edges) and property signature, with
+typed column names (``name:string``, ``synonyms:string[]``, ``offsets:long[]`` …), read by
+``--input-type=parquet`` (Neo4j 5.25+; the Hadoop classes its reader needs are in the launcher's
+POM). Parquet carries what CSV could not (empty lists, ``[""]``, NaN, NUL characters), where CSV had
+needed 2.4M writes after the import on the full profile; only empty strings, which the importer
+reads as no value, are set after it (a few provenance fields).
 
 :class:`LocalNeo4jStore` is the store :meth:`Neo4jStore.from_settings` returns for that server; its
 ``replace_all`` makes it a :class:`~kg.store.base.BulkStore`, so ``kg build`` rebuilds through the
@@ -20,22 +21,21 @@ import. Any other server is a plain ``Neo4jStore`` and rebuilds online.
 """
 from __future__ import annotations
 
-import csv
 import ctypes
 import functools
-import math
 import os
 import secrets
 import shutil
 import signal
 import subprocess
 import time
-from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 from urllib.parse import urlparse
 
 import neo4j
+import pyarrow as pa
+import pyarrow.parquet as pq
 from neo4j import GraphDatabase
 
 from kg.store import neo4j_server
@@ -44,144 +44,127 @@ from kg.store.neo4j import Neo4jStore, _driver_errors, encode_row
 from kg.store.settings import Settings
 from ontology import Ontology
 
-__all__ = ["LocalNeo4jStore", "local_home", "online_note", "open_neo4j", "write_csv"]
+__all__ = ["LocalNeo4jStore", "local_home", "online_note", "open_neo4j", "write_parquet"]
 
-#: Array delimiters tried in turn: the first that occurs in no array element is used.
-ARRAY_DELIMITERS = "\x1f\x1e\x1d\x1c\x07\x06\x05\x04\x03\x02\x01"
-#: Rows per transaction when setting the values CSV cannot carry.
-FIXUP_BATCH = 20000
 _STAGING_PREFIX = "bulk-import-"
-_CSV_TYPES = {str: "string", bool: "boolean", int: "long", float: "double"}
+#: Rows per transaction when setting the empty strings after the import.
+BLANK_BATCH = 20000
 
 
-# --------------------------------------------------------------------------- CSV
+# --------------------------------------------------------------------------- Parquet
+
+#: (header type, Arrow type) per Python type of an encoded value (``type(v)``: a bool is no int here);
+#: a list's entry is keyed ``(list, element type)``.
+_COLUMN_TYPES: dict[Any, tuple[str, pa.DataType]] = {
+    str: ("string", pa.string()), bool: ("boolean", pa.bool_()), int: ("long", pa.int64()),
+    float: ("double", pa.float64())}
+_COLUMN_TYPES.update({(list, t): (h + "[]", pa.list_(a)) for t, (h, a) in list(_COLUMN_TYPES.items())})
+_LIST_OF = {t: (list, t) for t in (str, bool, int, float)}
 
 
-def _csv_type(v: Any) -> str | None:
-    """The CSV header type of an encoded value, or None when CSV cannot carry it exactly."""
+def _type_code(v: Any) -> Any:
+    """The key of an encoded value's column type in ``_COLUMN_TYPES``, None for any other value
+    (``encode_row`` leaves none: mixed lists and big integers become strings). An empty list is a
+    ``string[]``, which the importer stores as the ``[]`` an online write stores (``LIST<NOTHING>``);
+    the importer needs typed list columns (it refuses an untyped one)."""
     t = type(v)
-    if t is str:
-        return None if "\x00" in v else "string"
-    if t is float:
-        return "double" if math.isfinite(v) else None
-    if t in (bool, int):
-        return _CSV_TYPES[t]
-    if t is list:
-        if not v or v == [""]:  # an empty field is no property to the importer
-            return None
-        et = _CSV_TYPES.get(type(v[0]))
-        if et is None or (et == "double" and not all(math.isfinite(x) for x in v)):
-            return None
-        if et == "string" and any("\x00" in x for x in v):
-            return None
-        return et + "[]"
-    return None
-
-
-def _cell(v: Any, delim: str) -> str:
-    if type(v) is bool:
-        return "true" if v else "false"
-    if type(v) is float:
-        return repr(v)  # shortest round-trip form: Java parses it back to the same double
-    if type(v) is list:
-        return delim.join(_cell(x, delim) for x in v)
-    return str(v)
-
-
-def _pick_delimiter(groups: Iterable[list[dict[str, Any]]]) -> str:
-    """The first of :data:`ARRAY_DELIMITERS` that no string array element contains."""
-    seen: set[str] = set()
-    for rows in groups:
-        for row in rows:
-            for v in row.values():
-                if type(v) is list and v and type(v[0]) is str:
-                    for x in v:
-                        seen.update(c for c in ARRAY_DELIMITERS if c in x)
-    for c in ARRAY_DELIMITERS:
-        if c not in seen:
-            return c
-    raise StoreError("every candidate array delimiter occurs in the data: cannot write the import CSV")
+    if t is not list:
+        return t if t in _COLUMN_TYPES else None
+    if not v:
+        return _LIST_OF[str]
+    et = type(v[0])
+    if et not in _LIST_OF or any(type(x) is not et for x in v):
+        return None
+    return _LIST_OF[et]
 
 
 class _Files:
-    """CSV files of one import: one per (what, label/type, header), opened on first use."""
+    """Parquet files of one import: one per (what, label/type, property signature), written at close."""
 
-    def __init__(self, folder: Path, delim: str):
-        self.folder, self.delim = folder, delim
-        self.files: dict[tuple[str, str, tuple[str, ...]], tuple[Path, Any, Any]] = {}
-        # (kind, label/type, property) -> [(id or key, value)] the CSV cannot carry
-        self.fixups: dict[tuple[str, str, str], list[tuple[str, Any]]] = defaultdict(list)
+    def __init__(self, folder: Path):
+        self.folder = folder
+        # (what, group, lead columns, ((property, type code), ...)) -> rows of cells; type codes are
+        # Python types (cheap to hash: a signature is looked up once per row)
+        self.groups: dict[tuple[str, str, tuple[str, ...], tuple[tuple[str, Any], ...]], list[list[Any]]] = {}
+        self.paths: list[tuple[str, str, Path]] = []
+        #: (what, group, property) -> ids or keys of the rows whose value is "": the importer reads an
+        #: empty string as no value, so they are set after the import (a handful: provenance fields)
+        self.blanks: dict[tuple[str, str, str], list[str]] = {}
 
     def write(self, what: str, group: str, row: dict[str, Any], lead: Sequence[tuple[str, str]],
               fix_key: str, skip: str = "") -> None:
         """One row: ``lead`` are the importer's columns first (``id:ID``, ``:START_ID`` …) as
-        (header, value), ``skip`` a property already written by them, ``fix_key`` the row's id or key
-        for the values set after the import."""
-        cols = [h for h, _ in lead]
-        cells = [v for _, v in lead]
+        (column, value), ``skip`` a property already written by them, ``fix_key`` the row's id or
+        key (the blanks set after the import, errors)."""
+        sig: list[tuple[str, Any]] = []
+        cells: list[Any] = [v for _, v in lead]
         for k in sorted(row):
             if k == skip:
                 continue
             v = row[k]
-            t = _csv_type(v)
-            if t is None:
-                self.fixups[(what, group, k)].append((fix_key, v))
-                continue
-            cols.append(f"{k}:{t}")
-            cells.append(_cell(v, self.delim))
-        header = tuple(cols)
-        entry = self.files.get((what, group, header))
-        if entry is None:
-            path = self.folder / f"{what}-{group}-{len(self.files)}.csv"
-            fh = open(path, "w", encoding="utf-8", newline="")
-            w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
-            w.writerow(header)
-            entry = self.files[(what, group, header)] = (path, fh, w)
-        entry[2].writerow(cells)
+            code = type(v)
+            if code is str:  # the common cases inline (millions of values)
+                if not v:
+                    self.blanks.setdefault((what, group, k), []).append(fix_key)
+                    continue
+            elif code is list or code not in _COLUMN_TYPES:
+                code = _type_code(v)
+            if code is None:  # encode_row turns every other value into a string: a bug, not bad data
+                raise StoreError(f"{what} {fix_key!r} ({group}): property {k!r} = {v!r:.80} has no Parquet type")
+            sig.append((k, code))
+            cells.append(v)
+        key = (what, group, tuple(h for h, _ in lead), tuple(sig))
+        rows = self.groups.get(key)
+        if rows is None:
+            rows = self.groups[key] = []
+        rows.append(cells)
 
     def close(self) -> None:
-        for _, fh, _ in self.files.values():
-            fh.close()
+        """Write one Parquet file per signature (column by column, as Arrow builds them fastest)."""
+        for i, ((what, group, lead, sig), rows) in enumerate(self.groups.items()):
+            cols = [(h, pa.string()) for h in lead]
+            cols += [(f"{k}:{_COLUMN_TYPES[code][0]}", _COLUMN_TYPES[code][1]) for k, code in sig]
+            table = pa.table({name: pa.array([r[j] for r in rows], type=t) for j, (name, t) in enumerate(cols)})
+            path = self.folder / f"{what}-{i}.parquet"
+            pq.write_table(table, path, compression="none")
+            self.paths.append((what, group, path))
+        self.groups.clear()
 
     def args(self) -> list[str]:
         """The importer's ``--nodes`` / ``--relationships`` arguments."""
-        out = []
-        for (what, group, _), (path, _, _) in sorted(self.files.items(), key=lambda kv: str(kv[1][0])):
-            flag = "--relationships" if what == "rel" else "--nodes"
-            out.append(f"{flag}={group}={path}")
-        return out
+        return [f"{'--relationships' if what == 'rel' else '--nodes'}={group}={path}"
+                for what, group, path in self.paths]
 
 
-def write_csv(folder: Path, ontology: Ontology, nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]],
-              evidence: Sequence[dict[str, Any]], provenance: Sequence[dict[str, Any]]) -> _Files:
-    """Write the import CSV of these rows (as ``to_dict()`` gives them) into ``folder``.
+def write_parquet(folder: Path, ontology: Ontology, nodes: Sequence[dict[str, Any]],
+                  edges: Sequence[dict[str, Any]], evidence: Sequence[dict[str, Any]],
+                  provenance: Sequence[dict[str, Any]]) -> _Files:
+    """Write the import files of these rows (as ``to_dict()`` gives them) into ``folder``.
 
     Properties are encoded exactly as :meth:`Neo4jStore.upsert` stores them (``encode_row`` with the
     same nullable and JSON fields; ``None`` left out), labels per category and relationship types per
-    predicate from the ontology. Returns the files and the values left for after the import.
+    predicate from the ontology. Parquet carries what CSV could not (NUL characters, non-finite
+    floats, ``[""]``) as they are.
     """
     labels = {k: c.label for k, c in ontology.categories.items()}
     types = {k: p.label for k, p in ontology.predicates.items()}
-    enc_nodes = [(n["id"], labels[n["category"]], encode_row(n)) for n in nodes]
-    enc_edges = [(e, types[e["predicate"]],
-                  {k: x for k, x in encode_row(e, nullable=("belief",)).items() if x is not None}) for e in edges]
-    enc_ev = [{k: x for k, x in encode_row(v, nullable=("offsets", "year"), json_fields=("context",)).items()
-               if x is not None} for v in evidence]
-    enc_prov = [encode_row(p, json_fields=("counts", "params")) for p in provenance]
-    delim = _pick_delimiter([[r for _, _, r in enc_nodes], [r for _, _, r in enc_edges], enc_ev, enc_prov])
-    files = _Files(folder, delim)
-    try:
-        for nid, label, row in enc_nodes:
-            files.write("node", f"Entity:{label}", row, [("id:ID(Entity)", nid)], nid, skip="id")
-        for e, t, row in enc_edges:
-            files.write("rel", t, row, [(":START_ID(Entity)", e["subject"]), (":END_ID(Entity)", e["object"])],
-                        e["key"])
-        for row in enc_ev:
-            files.write("node", "Evidence", row, [], row["key"])
-        for row in enc_prov:
-            files.write("node", "Provenance", row, [], f"{row['source']}\t{row['version']}")
-    finally:
-        files.close()
+    files = _Files(folder)
+    for n in nodes:
+        files.write("node", f"Entity:{labels[n['category']]}", encode_row(n), [("id:ID(Entity)", n["id"])],
+                    n["id"], skip="id")
+    for e in edges:
+        row = {k: x for k, x in encode_row(e, nullable=("belief",)).items() if x is not None}
+        files.write("rel", types[e["predicate"]], row,
+                    [(":START_ID(Entity)", e["subject"]), (":END_ID(Entity)", e["object"])], e["key"])
+    for v in evidence:
+        row = {k: x for k, x in encode_row(v, nullable=("offsets", "year"), json_fields=("context",)).items()
+               if x is not None}
+        files.write("node", "Evidence", row, [("key:ID(Evidence)", row["key"])], row["key"], skip="key")
+    for p in provenance:  # every node file needs an id column (the Parquet reader's "Group 'null' not found")
+        row = encode_row(p, json_fields=("counts", "params"))
+        pid = f"{row['source']}\t{row['version']}"
+        files.write("node", "Provenance", row, [(":ID(Provenance)", pid)], pid)
+    files.close()
     return files
 
 
@@ -214,8 +197,7 @@ def run_import(staging: Path, files: _Files, database: str = "neo4j", heap: str 
     java, *rest = neo4j_server.admin_command()
     # the database name first: --nodes/--relationships take several files each and would swallow it
     cmd = [java, f"-Xmx{heap}", "-XX:+ExitOnOutOfMemoryError", *rest, "database", "import", "full", database,
-           "--multiline-fields=true", f"--array-delimiter={files.delim}", "--id-type=string",
-           "--delimiter=,", "--quote=\"", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
+           "--input-type=parquet", "--verbose", "--id-type=string", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
            f"--max-off-heap-memory={off_heap}", f"--report-file={staging / 'import.report'}",
            "--overwrite-destination=true", *files.args()]
     log = staging / "import.log"
@@ -223,37 +205,33 @@ def run_import(staging: Path, files: _Files, database: str = "neo4j", heap: str 
         proc = subprocess.run(cmd, cwd=staging, env=env, stdin=subprocess.DEVNULL, stdout=out,
                               stderr=subprocess.STDOUT, preexec_fn=_die_with_parent, check=False)
     if proc.returncode != 0:
+        # --verbose gives the cause ("Caused by: …"); progress dots and stack frames are left out
         tail = "\n".join(line for line in log.read_text(errors="replace").splitlines()
-                         if not line.startswith("....."))[-3000:]
+                         if not line.startswith(".....") and not line.lstrip().startswith(("at ", "... ")))[-3000:]
         raise StoreError(f"neo4j-admin database import failed (exit code {proc.returncode}); the live graph "
                          f"is unchanged. Output ({log}):\n{tail}")
     return data
 
 
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _apply_fixups(store: Neo4jStore, fixups: dict[tuple[str, str, str], list[tuple[str, Any]]]) -> None:
-    """Set the values the CSV could not carry, by id or key (constraints are in place by now)."""
-    for (what, group, prop), rows in sorted(fixups.items()):
-        p = _quoted(prop)
+def _set_blanks(store: Neo4jStore, blanks: dict[tuple[str, str, str], list[str]]) -> None:
+    """Set the empty strings the importer dropped, by id or key (the constraints are in place)."""
+    for (what, group, prop), keys in sorted(blanks.items()):
         if what == "rel":
-            match = f"MATCH ()-[x:{_quoted(group)} {{key: r[0]}}]->()"
+            match = "MATCH ()-[x:`" + group.replace("`", "``") + "` {key: k}]->()"
         elif group == "Evidence":
-            match = "MATCH (x:Evidence {key: r[0]})"
+            match = "MATCH (x:Evidence {key: k})"
         elif group == "Provenance":
-            match = "MATCH (x:Provenance {source: split(r[0], '\\t')[0], version: split(r[0], '\\t')[1]})"
+            match = "MATCH (x:Provenance {source: split(k, '\\t')[0], version: split(k, '\\t')[1]})"
         else:
-            match = "MATCH (x:Entity {id: r[0]})"
-        query = f"UNWIND $rows AS r {match} SET x.{p} = r[1]"
-        for i in range(0, len(rows), FIXUP_BATCH):
-            store._write(functools.partial(_run, query=query, rows=[list(r) for r in rows[i:i + FIXUP_BATCH]]),
-                         "setting imported values")
+            match = "MATCH (x:Entity {id: k})"
+        query = f"UNWIND $keys AS k {match} SET x[$prop] = ''"
+        for i in range(0, len(keys), BLANK_BATCH):
+            store._write(functools.partial(_run, query=query, keys=keys[i:i + BLANK_BATCH], prop=prop),
+                         "setting imported empty strings")
 
 
-def _run(tx: neo4j.ManagedTransaction, query: str, rows: list[list[Any]]) -> None:
-    tx.run(query, rows=rows).consume()
+def _run(tx: neo4j.ManagedTransaction, query: str, **params: Any) -> None:
+    tx.run(query, params).consume()
 
 
 def local_home(settings: Settings) -> Path | None:
@@ -284,27 +262,27 @@ class LocalNeo4jStore(Neo4jStore):
         super().__init__(driver, database, ontology)
         self.home = Path(home)
         self.settings = settings
-        #: seconds per step of the last :meth:`replace_all` (csv, import, swap_restart, schema, fixups)
+        #: seconds per step of the last :meth:`replace_all` (files, import, swap_restart, schema)
         self.timings: dict[str, float] = {}
 
     def replace_all(self, nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]],
                     evidence: Sequence[dict[str, Any]], provenance: Sequence[dict[str, Any]]) -> None:
-        """Hold exactly these rows: CSV, import beside the live database, stop, swap, start, schema.
+        """Hold exactly these rows: Parquet, import beside the live database, stop, swap, start, schema.
 
         A kill before the swap leaves the old graph (the server keeps running until then); the
-        swap is journalled and rolled forward by the next start. The schema and the few values
-        CSV cannot carry are written after the restart; the caller's build marker (``building``
-        until it marks the build complete) covers a kill in that last step.
+        swap is journalled and rolled forward by the next start. The schema is created after the
+        restart; the caller's build marker (``building`` until it marks the build complete) covers
+        a kill in that last step.
         """
         for old in self.home.glob(_STAGING_PREFIX + "*"):  # left by a killed rebuild
             shutil.rmtree(old, ignore_errors=True)
         staging = self.home / f"{_STAGING_PREFIX}{secrets.token_hex(4)}"
-        (staging / "csv").mkdir(parents=True)
+        (staging / "files").mkdir(parents=True)
         reconnect = False
         clock = _Clock(self.timings)
         try:
-            files = write_csv(staging / "csv", self.ontology, nodes, edges, evidence, provenance)
-            clock.mark("csv")
+            files = write_parquet(staging / "files", self.ontology, nodes, edges, evidence, provenance)
+            clock.mark("files")
             data = run_import(staging, files, self.database)
             clock.mark("import")
             launched = neo4j_server.launch_args(self.home)
@@ -330,9 +308,8 @@ class LocalNeo4jStore(Neo4jStore):
         clock.mark("swap_restart")
         with _driver_errors("creating the schema"):
             self.ensure_schema()
+        _set_blanks(self, files.blanks)
         clock.mark("schema")
-        _apply_fixups(self, files.fixups)
-        clock.mark("fixups")
 
 
 class _Clock:

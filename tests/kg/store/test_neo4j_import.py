@@ -19,9 +19,9 @@ import pytest
 from kg.pipeline.build import collect
 from kg.pipeline.load import rebuild
 from kg.store import neo4j_server, open_store
-from kg.store.base import BulkStore
-from kg.store.neo4j import Neo4jStore
-from kg.store.neo4j_import import write_csv
+from kg.store.base import BulkStore, StoreError
+from kg.store.neo4j import Neo4jStore, encode_row
+from kg.store.neo4j_import import write_parquet
 from kg.store.version import BUILD_SOURCE, content_hash
 from ontology import load_ontology
 from tests.store_fixtures import launched_neo4j_store, neo4j_settings
@@ -47,18 +47,41 @@ def loads():
     return collect()
 
 
-def test_csv_leaves_out_what_it_cannot_carry_and_picks_a_free_array_delimiter(tmp_path):
-    nodes = [{"id": "HGNC:1", "category": "gene", "name": "A", "synonyms": [], "xrefs": ["x\x1fy"],
+def test_parquet_files_carry_every_value_with_its_type(tmp_path):
+    import pyarrow.parquet as pq
+
+    nodes = [{"id": "HGNC:1", "category": "gene", "name": "A\x00b", "synonyms": [], "xrefs": ["x\ny"],
               "source": "t"},
              {"id": "HGNC:2", "category": "gene", "name": "", "synonyms": [""], "xrefs": [], "source": "t",
-              "score": float("nan")}]
-    files = write_csv(tmp_path, load_ontology(), nodes, [], [], [])
-    assert files.delim == "\x1e"  # \x1f occurs in an element
-    assert sorted(files.fixups) == [("node", "Entity:Gene", "score"), ("node", "Entity:Gene", "synonyms"),
-                                    ("node", "Entity:Gene", "xrefs")]
-    assert files.fixups[("node", "Entity:Gene", "synonyms")] == [("HGNC:1", []), ("HGNC:2", [""])]
-    text = "".join(p.read_text() for p in sorted(tmp_path.glob("*.csv")))
-    assert '"id:ID(Entity)"' in text and '"name:string"' in text and '"xrefs:string[]"' in text
+              "score": float("nan")},
+             {"id": "HGNC:3", "category": "gene", "name": "C", "synonyms": [1, "a"], "source": "t"}]  # JSON
+    files = write_parquet(tmp_path, load_ontology(), nodes, [], [], [])
+    rows = [r for _, _, path in files.paths for r in pq.read_table(path).to_pylist()]
+    by_id = {r["id:ID(Entity)"]: r for r in rows}
+    assert by_id["HGNC:1"]["name:string"] == "A\x00b" and by_id["HGNC:1"]["xrefs:string[]"] == ["x\ny"]
+    assert by_id["HGNC:1"]["synonyms:string[]"] == []  # typed: the importer stores the [] Cypher does
+    assert by_id["HGNC:2"]["synonyms:string[]"] == [""]
+    assert by_id["HGNC:2"]["score:double"] != by_id["HGNC:2"]["score:double"]  # NaN
+    assert by_id["HGNC:3"]["synonyms:string"] == encode_row(nodes[2])["synonyms"]  # a string, as online
+    assert files.blanks == {("node", "Entity:Gene", "name"): ["HGNC:2"]}  # set after: read as no value
+    assert "name:string" not in by_id["HGNC:2"]
+    assert len(files.paths) == 3  # three property signatures: three files
+    assert all(a.startswith("--nodes=Entity:Gene=") for a in files.args())
+
+
+def test_a_failed_import_says_why_and_names_its_log(tmp_path):
+    from kg.store.neo4j_import import run_import
+
+    nodes = [{"id": "HGNC:1", "category": "gene", "name": "A", "source": "t"}]
+    edges = [{"key": "e1", "subject": "HGNC:1", "object": "HGNC:404", "predicate": "increases", "sign": 1,
+              "source": "t"}]
+    (tmp_path / "files").mkdir()
+    files = write_parquet(tmp_path / "files", load_ontology(), nodes, edges, [], [])
+    with pytest.raises(StoreError) as err:
+        run_import(tmp_path, files)
+    msg = str(err.value)
+    assert "HGNC:404" in msg and str(tmp_path / "import.log") in msg and "the live graph is unchanged" in msg
+    assert "\tat org.neo4j" not in msg  # the cause, not the stack
 
 
 def test_a_swap_killed_half_way_is_rolled_forward(tmp_path):
@@ -117,7 +140,7 @@ import sys
 from pathlib import Path
 from kg.pipeline.build import collect
 from kg.pipeline.load import rebuild
-from kg.store.neo4j import Neo4jStore
+from kg.store.neo4j import Neo4jStore, encode_row
 from kg.store.neo4j_import import LocalNeo4jStore
 from kg.store.settings import Settings
 uri, password, home = sys.argv[1:4]
