@@ -102,9 +102,10 @@ def main() -> None:
         "shared": str(args.shared) if args.shared else None, "graph": bulk_counts, "content_hash": bulk_hash,
         "collect_s": collect_s,
         "bulk": {"seconds": bulk_s, "steps_s": steps,
-                 "what": "rebuild(fresh=True) on LocalNeo4jStore: final rows -> CSV -> neo4j-admin database import "
-                         "full beside the live db -> stop, journalled swap, start -> ensure_schema (constraints "
-                         "and indexes after) -> values CSV cannot carry; build marker and hash included"},
+                 "what": "rebuild(fresh=True) on LocalNeo4jStore: final rows -> Parquet -> neo4j-admin database "
+                         "import full --input-type=parquet beside the live db -> stop, journalled swap, start -> "
+                         "ensure_schema (constraints and indexes after; empty strings the importer drops); build "
+                         "marker and hash included"},
         "baseline": {"seconds": online_s,
                      "what": "rebuild(fresh=True) on a plain Neo4jStore over Bolt: clear, batched UNWIND upserts "
                              "(kg.pipeline.load.load, belief included), prune, content hash"},

@@ -385,6 +385,46 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
     return None
 
 
+#: words that may open a sentence before its subject ("Furthermore, the IL-6 ...")
+_OPENERS = frozenset({"furthermore", "moreover", "additionally", "in", "addition", "also", "notably", "importantly",
+                      "finally", "thus", "therefore", "hence", "consequently", "similarly", "interestingly", ",",
+                      "the", "a", "an", "both", "and"})
+#: what may follow a subject before its first verb ("IL-6 expression was", "TNF significantly induced")
+_SUBJECT_TAIL = frozenset({"expression", "levels", "level", "mrna", "protein", "activity", "also", "further"})
+_FINITE = BE | frozenset({"can", "could", "may", "might", "will", "would", "has", "have", "had", "not"})
+
+
+def _sentence_subject(doc: Doc, sent: Span, before: list[Span], t0: int) -> Span | None:
+    """The subject of a sentence whose second verb phrase is the trigger's ("IL-6 is highly expressed
+    in NP and is closely related to IDD"): the first mention, at the start of the sentence (after
+    openers only), followed by a finite verb, with no clause break up to the trigger.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("TNF is highly expressed in NP cells and is closely related to IDD.")
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
+    [('TNF', 'associated_with', 'IDD')]
+    """
+    if not before:
+        return None
+    e = before[0]
+    lead = [t.lower_ for t in doc[sent.start:e.start]]
+    if "that" in lead:  # "studies found that IL-6 is ...": the clause after the complementizer
+        lead = lead[len(lead) - lead[::-1].index("that"):]
+    if e.label_ == "tissue" or any(w not in _OPENERS for w in lead):
+        return None
+    j = e.end
+    if j < t0 and doc[j].text == "(":  # "interleukin-6 (IL-6) is"
+        j = next((k + 1 for k in range(j, min(j + 6, t0)) if doc[k].text == ")"), j)
+    while j < t0 and (doc[j].lower_ in _SUBJECT_TAIL or (doc[j].lower_.endswith("ly") and doc[j].is_alpha)):
+        j += 1
+    w = doc[j].lower_ if j < t0 else ""
+    if not (w in _FINITE or (w.endswith("ed") and w.isalpha()) or (w.endswith("s") and w.isalpha() and len(w) > 3)):
+        return None
+    if any(t.lower_ in CLAUSE_BREAKS or t.lower_ in ("which", "that", "who", "whose") for t in doc[e.end:t0]):
+        return None
+    return e
+
+
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these", "that", "those"})
 _CLITICS = frozenset({"'s", "’s", "'", "’"})
 
@@ -435,6 +475,11 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         if not after:
             continue
         word = doc[t1].lower_
+        if (clause_subject is None and word.endswith("ing") and before and before[-1].end == t0
+                and before[-1].label_ != "tissue"):
+            # "miR-503 regulating the function of NPCs through inhibiting Wnt": miR-503 acts in both,
+            # whether or not the first verb makes a relation
+            clause_subject = before[-1]
         if word in ADJECTIVES:
             continue  # "lower CCL2 levels": a comparison, not an assertion
         nxt = doc[t1 + 1] if t1 + 1 < sent.end else None
@@ -480,6 +525,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             c0 = t0 if causal is None else causal
             if verb_coordination and causal is None:
                 subj = last[0]
+            elif prev in ("and", "or") and causal is None:
+                subj = _sentence_subject(doc, sent, before, t0)  # "X is expressed in Y and is related to Z"
             else:
                 subj = _subject_before(doc, [e for e in before if e.end <= c0], c0, sent.start)
                 if subj is not None and _head_before(doc, subj, sent.start) is None and not _perturbed(doc, subj, sent):
@@ -519,7 +566,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 rels.append(rel)
             continue
         elif (word.endswith("ed") and prev in ADJECTIVAL_BEFORE and not verb_coordination
-              and _appositive_head(doc, before, t0, sent.start) is None):
+              and _appositive_head(doc, before, t0, sent.start) is None
+              and not (prev in ("and", "or") and _sentence_subject(doc, sent, before, t0) is not None)):
             continue  # "with inflammation, decreased autophagy": an adjective (not "X, a Y, decreased Z")
         elif word.endswith("ing"):
             if prev in GERUND_AFTER or _prev_word(doc, t0, sent.start, skip=frozenset()) in GERUND_AFTER:
@@ -534,7 +582,9 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             if verb_coordination:
                 subj = last[0]  # "X up-regulated A and B and induced C": X is the subject of both
             elif prev in ("and", "or"):
-                subj = None  # "... repair the AF fissure, and increase Y": the subject went unrecognised
+                # "X exhibited Y and improved Z": the sentence's subject, if it opens the sentence;
+                # "... repair the AF fissure, and increase Y": none (the subject went unrecognised)
+                subj = _sentence_subject(doc, sent, before, t0)
             else:
                 subj = _subject_before(doc, before, t0, sent.start)
                 if (subj is not None and trig.predicate not in UNDIRECTED and _head_before(doc, subj, sent.start) is None
@@ -832,7 +882,8 @@ def _unrecognised_before(doc: Doc, lo: int, hi: int) -> bool:
                 continue
             if seen_word:
                 return True
-        elif t.is_alpha and w not in _FUNCTION_WORDS and w not in ("the", "a", "an", "such", "including"):
+        elif (t.is_alpha and w not in _FUNCTION_WORDS and w not in ("the", "a", "an", "such", "including")
+              and w not in NEUTRAL_HEADS):  # "the occurrence and development of IDD": heads of one object
             seen_word = True
     return False
 

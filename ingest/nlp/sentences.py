@@ -3,8 +3,9 @@
 A ``.``, ``!`` or ``?`` followed by whitespace ends a sentence only when the next character
 starts like a sentence (capital, digit, bracket) and the word before is not an abbreviation
 ("et al.", "Fig.", "vs.", "i.e.", a single letter). Decimals ("1.3 MPa") and dotted gene names
-("Nkx2.5") have no space after the dot and never split. A newline always ends a sentence
-(titles, structured abstract sections).
+("Nkx2.5") have no space after the dot and never split; a stop glued between two words
+("patients.Recent") does. A newline always ends a sentence (titles, structured abstract
+sections).
 
 >>> import spacy
 >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("bio_sentences")
@@ -29,6 +30,12 @@ ABBREVIATIONS = frozenset({
 })
 OPENERS = frozenset("([\"'“‘")
 _BREAK = re.compile(r"[.!?](?=\s)|\n")
+#: a stop with no space after it, between a lower-case word and a capitalised one: a boundary the
+#: record lost ("quality of life.Recent studies", seen in disc abstracts); "Nkx2.5", "E.coli" do not match
+_GLUED = re.compile(r"(?<=[a-z]{3})[.!?](?=[A-Z][a-z])")
+_WORD_BEFORE = re.compile(r"[\w.]*$")
+#: names written lower-case first that start sentences ("miR-503 and TNIK were knocked down")
+_LOWER_START = re.compile(r"(?:miR-?\d|(?:lnc|circ|si|sh|m)RNA|p\d{2}\b|c-[A-Z])")
 
 
 def _ends_with_abbreviation(word: str) -> bool:
@@ -41,6 +48,10 @@ def sentence_starts(text: str) -> list[int]:
 
     >>> sentence_starts("It rose (Fig. 2). It fell vs. A.\\nB")
     [18, 33]
+    >>> sentence_starts("It rose in patients.Recent work (etc.Next) used Nkx2.5 and E.coli.")
+    [20]
+    >>> sentence_starts("Cells were cultured in vitro. miR-503 fell. p53 rose, as did c-Myc.")
+    [30, 44]
     """
     out = []
     n = len(text)
@@ -55,7 +66,7 @@ def sentence_starts(text: str) -> list[int]:
             continue
         if not newline:
             c = text[j]
-            if not (c.isupper() or c.isdigit() or c in OPENERS):
+            if not (c.isupper() or c.isdigit() or c in OPENERS or _LOWER_START.match(text, j)):
                 continue
             if text[p] == ".":
                 k = p
@@ -66,7 +77,9 @@ def sentence_starts(text: str) -> list[int]:
                     continue
         if not out or out[-1] != j:  # ". \n" is one boundary
             out.append(j)
-    return out
+    glued = [m.end() for m in _GLUED.finditer(text)
+             if not _ends_with_abbreviation(_WORD_BEFORE.search(text[max(0, m.start() - 40):m.start()]).group())]
+    return sorted(out + glued) if glued else out
 
 
 @Language.component("bio_sentences")

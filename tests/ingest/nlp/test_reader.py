@@ -271,3 +271,31 @@ def test_bench_verification_checks_the_original_text_and_can_fail():
     assert not bench.verify_relation(text.replace("MMP3", "MMP9"), doc, rel.sentence)  # another original text
     s, e = rel.sentence
     assert not bench.verify_relation(text, doc, (s + 1, e))  # offsets off by one
+
+
+def test_a_second_verb_phrase_takes_the_sentence_subject():
+    text = ("Recent studies have discovered that interleukin-6 (IL-6) is highly expressed in the tissues of "
+            "degenerative intervertebral disc and is closely related to the occurrence and development of IDD.")
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("interleukin-6", "associated_with", "IDD")]
+    assert [(r[0], r[1], r[2]) for r in _rels("Curcumin was given to rats and reduced pain.")] == [
+        ("Curcumin", "decreases", "pain")]
+    # the subject must open the clause: here the second verb's subject went unrecognised
+    assert _rels("After the gel was injected, the scores showed that the gel could repair the AF fissure, "
+                 "and increase the expression of COL2.") == []
+
+
+def test_a_gerund_after_through_takes_the_subject_of_the_first_gerund():
+    text = ("Experimental study of miR-503 regulating the function of degenerated human nucleus pulposus cells "
+            "through inhibiting Wnt pathway.")
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("miR-503", "inhibits", "Wnt pathway")]
+
+
+def test_sentences_glued_by_the_record_or_opening_with_a_lower_case_name():
+    text = ("IDD affects the quality of life of patients.Recent studies show that TNF induces MMP3. "
+            "Cells were cultured in vitro. miR-503 inhibits Wnt pathway.")
+    rels = _rels(text)
+    assert ("TNF", "increases", "MMP3") in [(r[0], r[1], r[2]) for r in rels]
+    assert ("miR-503", "inhibits", "Wnt pathway") in [(r[0], r[1], r[2]) for r in rels]
+    doc = default_pipeline()(text)
+    assert [s.text for s in doc.sents][:2] == ["IDD affects the quality of life of patients.",
+                                               "Recent studies show that TNF induces MMP3."]
