@@ -407,7 +407,11 @@ def _sentence_subject(doc: Doc, sent: Span, before: list[Span], t0: int) -> Span
     if not before:
         return None
     e = before[0]
-    lead = [t.lower_ for t in doc[sent.start:e.start]]
+    toks = doc[sent.start:e.start]
+    colon = next((k for k, t in enumerate(toks) if t.text == ":"), None)
+    if colon is not None and all(t.is_upper for t in toks[:colon]):
+        toks = toks[colon + 1:]  # "CONCLUSIONS: PA exhibited …": a section heading opens the sentence
+    lead = [t.lower_ for t in toks]
     if "that" in lead:  # "studies found that IL-6 is ...": the clause after the complementizer
         lead = lead[len(lead) - lead[::-1].index("that"):]
     if e.label_ == "tissue" or any(w not in _OPENERS for w in lead):
@@ -575,6 +579,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 gerund_subject = subj
             elif prev in ("and", "or", ",") and gerund_subject is not None:
                 subj = gerund_subject  # "... by activating X and suppressing Y"
+            elif prev in ("and", "or", ",") and last is not None and clause_subject is last[0]:
+                subj = last[0]  # "Stabilized microtubules stimulating Hippo signaling, inhibiting YAP"
             else:
                 subj = before[-1] if before and t0 == before[-1].end and before[-1].label_ != "tissue" else None
             objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
@@ -810,7 +816,13 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
         nxt = after[i + 1] if i + 1 < len(after) else None
         adjacent = nxt is not None and nxt.start == e.end  # "NPCs senescence", "CD68 macrophages"
         if not out and _unrecognised_before(doc, t1 + 1, e.start) and not _listed_after_unrecognised(doc, t1 + 1, e, nxt):
-            return []  # "promotes tissue repair and reduces pain": the object was not recognised
+            k = _later_list_item(doc, t1 + 1, after[i:])
+            if k is None:
+                return []  # "promotes tissue repair and reduces pain": the object was not recognised
+            i += k  # "result in a change in NPC state, matrix degradation, and …": the list goes on
+            out.append(after[i])
+            i += 1
+            continue
         if e.label_ == "tissue" and not tissue:
             if _location(doc, e, sent_start) or out:
                 i += 1
@@ -859,6 +871,22 @@ def _listed_after_unrecognised(doc: Doc, lo: int, e: Span, nxt: Span | None) -> 
     if nxt is None or nxt.start - e.end > 3:
         return False
     return all(t.lower_ in (",", "and", "or") for t in doc[e.end:nxt.start])
+
+
+def _later_list_item(doc: Doc, lo: int, cands: list[Span]) -> int | None:
+    """Index in ``cands`` of the second item of a list of objects whose first item was not
+    recognised, when the list goes on after it: "may result in a change in nucleus pulposus cells
+    state, matrix degradation, and degeneration of the disc" (matrix degradation)."""
+    for k, e in enumerate(cands):
+        gap = [t.lower_ for t in doc[lo:e.start]]
+        if len(gap) > 9:
+            return None
+        if gap and gap[-1] == "," and gap.count(",") == 1 and not any(w in _CONJUNCTIONS for w in gap):
+            nxt = [t.lower_ for t in doc[e.end:e.end + 2]]
+            if nxt in ([",", "and"], [",", "or"]) or nxt[:1] in (["and"], ["or"]):
+                return k
+            return None
+    return None
 
 
 _PREPOSITIONS = frozenset({"in", "from", "with", "by", "on", "at", "to", "for", "into", "after", "during", "via",

@@ -299,3 +299,24 @@ def test_sentences_glued_by_the_record_or_opening_with_a_lower_case_name():
     doc = default_pipeline()(text)
     assert [s.text for s in doc.sents][:2] == ["IDD affects the quality of life of patients.",
                                                "Recent studies show that TNF induces MMP3."]
+
+
+def test_a_list_whose_first_item_went_unrecognised_keeps_its_later_items():
+    text = ("Mechanical stress of the intervertebral disc may result in a change in nucleus pulposus cells "
+            "state, matrix degradation, and degeneration of the disc.")
+    assert [(r[0], r[1], r[2], r[4]) for r in _rels(text)] == [
+        ("Mechanical stress", "increases", "matrix degradation", "GO:0022617")]
+    assert _rels("TNF restored the LTP in slices from rats treated with morphine.") == []  # no list
+
+
+def test_a_section_heading_does_not_hide_the_subject():
+    text = ("CONCLUSIONS: Curcumin exhibited significant anti-inflammatory effects and improved autophagy in "
+            "IVDD models, thus effectively relieving IVDD progression.")
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("Curcumin", "decreases", "IVDD")]
+
+
+def test_a_gerund_list_after_its_subject():
+    rels = _rels("Stabilized microtubules stimulating Hippo signaling pathway, inhibiting YAP protein expression.")
+    assert [(r[1], r[2], r[4]) for r in rels] == [("activates", "Hippo signaling pathway", "GO:0035329"),
+                                                  ("inhibits", "YAP", "HGNC:16262")]
+    assert {e[2] for e in _ents("Stabilized microtubules")} == {"GO:0007026"}  # microtubule stabilization
