@@ -565,6 +565,10 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
               and not (trig.predicate in UNDIRECTED and nxt is not None and nxt.lower_ in ("with", "to"))):
             # "BACH1 activity was enhanced in IDD tissues": no agent ("was associated with" is fine), but
             # the change is reported in a disease: an association of the two
+            under = _changed_under(doc, sent, before, after, t0, t1, trig)
+            if under:
+                rels.extend(under)
+                continue
             rel = _changed_in_disease(doc, sent, before, after, t0, t1, trig)
             if rel is not None:
                 rels.append(rel)
@@ -654,6 +658,40 @@ def _coordinated_subjects(doc: Doc, before: list[Span], subj: Span) -> list[Span
             break
         out.append(e)
     return out[::-1]
+
+
+#: what a stimulus follows in "X was upregulated under / upon / following Y"
+_CONDITION = frozenset({"under", "upon", "following", "after"})
+#: words between that preposition and the stimulus ("under cyclic hydrostatic pressure" is one term)
+_CONDITION_WORDS = frozenset({"the", "a", "an", "high", "low", "prolonged", "continuous", "repeated"})
+
+
+def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
+                   trig: Trigger) -> list[Relation]:
+    """"Aggrecan and COL2A1 expression was upregulated under hydrostatic pressure": the stimulus
+    raises them (a mechanical stimulus, a chemical or an intervention after under / upon / following,
+    within three words of the trigger).
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("MMP3 and MMP13 were significantly upregulated under hydrostatic pressure.")
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
+    [('hydrostatic pressure', 'upregulates_expression', 'MMP3'), ('hydrostatic pressure', 'upregulates_expression', 'MMP13')]
+    """
+    if not trig.sign or not before or not _passive_patient(doc, before[-1], t0):
+        return []
+    k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in _CONDITION), None)
+    if k is None:
+        return []
+    y = next((e for e in after if e.start > k), None)
+    if (y is None or y.label_ not in ("mechanical_stimulus", "chemical", "intervention")
+            or any(t.lower_ not in _CONDITION_WORDS for t in doc[k + 1:y.start])):
+        return []
+    out = []
+    for x in _coordinated_before(doc, before):
+        if x.label_ != "tissue" and allowed(trig.predicate, y.label_, x.label_):
+            out.append(Relation(mention(y), trig.predicate, mention(x), trig.sign, doc[t0:t1 + 1].text,
+                                (sent.start_char, sent.end_char)))
+    return out
 
 
 def _changed_in_disease(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
@@ -758,7 +796,7 @@ def _clause_break(doc: Doc, a: Span, b: Span) -> bool:
 _BETWEEN_PATIENT_AND_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being", "that", "which", "also", "not",
                                           "further", "then", "all", "both", "can", "could", "may", "might", "to",
                                           "shown", "found", "reported", "known", "-", "often", "always",
-                                          "sometimes", "mostly", "mainly", "primarily", "commonly", "frequently"})
+                                          "sometimes", "mostly", "mainly", "primarily", "commonly", "frequently", "more", "less"})
 
 
 def _passive_patient(doc: Doc, e: Span, t0: int) -> bool:

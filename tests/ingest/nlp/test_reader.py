@@ -320,3 +320,15 @@ def test_a_gerund_list_after_its_subject():
     assert [(r[1], r[2], r[4]) for r in rels] == [("activates", "Hippo signaling pathway", "GO:0035329"),
                                                   ("inhibits", "YAP", "HGNC:16262")]
     assert {e[2] for e in _ents("Stabilized microtubules")} == {"GO:0007026"}  # microtubule stabilization
+
+
+def test_a_change_under_a_stimulus_is_the_stimulus_effect():
+    rels = _rels("Aggrecan and collagen type II expression was significantly more upregulated under hydrostatic "
+                 "pressure in Grade 2-3 than in Grade 4 tissues.")
+    assert [(r[0], r[1], r[2], r[3]) for r in rels] == [
+        ("hydrostatic pressure", "upregulates_expression", "Aggrecan", 1),
+        ("hydrostatic pressure", "upregulates_expression", "collagen type II", 1)]
+    assert [(r[0], r[1], r[2]) for r in _rels("MMP9 expression was downregulated following curcumin treatment.")] == [
+        ("curcumin", "downregulates_expression", "MMP9")]
+    # a disease after "in" is no stimulus: the change is an association with it, as before
+    assert [(r[1], r[3]) for r in _rels("BRD9 expression was upregulated in IDD.")] == [("associated_with", 0)]
