@@ -362,6 +362,9 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
     head = _appositive_head(doc, before, t0, sent_start)
     if head is not None:
         before = [e for e in before if e.end <= head.end]
+    relative, antecedent = _relative_antecedent(doc, before, t0, sent_start)
+    if relative:  # ", which results in Y": the mention before the comma, or none (not an earlier one)
+        return antecedent
     for e in reversed(before):
         if t0 - e.end > MAX_GAP:
             return None
@@ -427,6 +430,43 @@ def _sentence_subject(doc: Doc, sent: Span, before: list[Span], t0: int) -> Span
     if any(t.lower_ in CLAUSE_BREAKS or t.lower_ in ("which", "that", "who", "whose") for t in doc[e.end:t0]):
         return None
     return e
+
+
+#: what may stand between "which" and its verb ("which can further induce")
+_RELATIVE_FILLERS = frozenset({"can", "could", "may", "might", "will", "would", "then", "also", "further", "in",
+                               "turn", "subsequently", "eventually", "ultimately", "thereby", "thus"})
+
+
+def _relative_antecedent(doc: Doc, before: list[Span], t0: int, sent_start: int) -> tuple[bool, Span | None]:
+    """(a ", which" opens the trigger's clause, the mention it refers to): the one right before the
+    comma, or before a bracketed aside ("discectomy (excision of the herniated disc), which results
+    in …"); None when that word is no mention the reader knows, a tissue or a place ("related to
+    the inflammatory microenvironment, which results in …": not IDD, named earlier).
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("IDD is related to the inflammatory response, which results in matrix degradation.")
+    >>> [(r.subject.text, r.object.text) for r in d._.relations][-1]
+    ('inflammatory response', 'matrix degradation')
+    """
+    w = next((j for j in range(t0 - 1, max(sent_start, t0 - 5) - 1, -1) if doc[j].lower_ == "which"), None)
+    if w is None or w - 1 < sent_start or doc[w - 1].text != ",":
+        return False, None
+    if any(t.lower_ not in _RELATIVE_FILLERS and not (t.lower_.endswith("ly") and t.is_alpha) for t in doc[w + 1:t0]):
+        return False, None
+    end = w - 1
+    if end - 1 >= sent_start and doc[end - 1].text == ")":
+        depth, k = 0, end - 1
+        while k >= sent_start:
+            depth += doc[k].text == ")"
+            depth -= doc[k].text == "("
+            if depth == 0:
+                break
+            k -= 1
+        end = k
+    e = next((x for x in reversed(before) if x.end == end), None)
+    if e is None or e.label_ == "tissue" or _location(doc, e, sent_start):
+        return True, None
+    return True, e
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "these", "that", "those"})
@@ -847,6 +887,7 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
     A mention heading a larger noun ("inflammation model", "chondrocyte abnormality") is no object.
     """
     forms = forms or {}
+    floor = max(sent_start, t1 + 1)  # "results in apoptosis": the trigger's own "in" is no location
     out: list[Span] = []
     i = 0
     while i < len(after):
@@ -862,11 +903,11 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
             i += 1
             continue
         if e.label_ == "tissue" and not tissue:
-            if _location(doc, e, sent_start) or out:
+            if _location(doc, e, floor) or out:
                 i += 1
                 continue
             return []
-        if _location(doc, e, sent_start):
+        if _location(doc, e, floor):
             i += 1
             continue  # "increased apoptosis in NPCs": a place, not an object
         if _is_modifier(doc, e, forms, sent_end) or (adjacent and (

@@ -332,3 +332,18 @@ def test_a_change_under_a_stimulus_is_the_stimulus_effect():
         ("curcumin", "downregulates_expression", "MMP9")]
     # a disease after "in" is no stimulus: the change is an association with it, as before
     assert [(r[1], r[3]) for r in _rels("BRD9 expression was upregulated in IDD.")] == [("associated_with", 0)]
+
+
+def test_results_in_names_its_object_and_which_its_antecedent():
+    assert [(r[0], r[1], r[2]) for r in _rels("TNF results in extracellular matrix degradation.")] == [
+        ("TNF", "increases", "extracellular matrix degradation")]  # the trigger's own "in" is no place
+    text = ("The progression of IDD is closely related to the inflammatory response, which results in "
+            "extracellular matrix degradation.")
+    assert ("inflammatory response", "increases", "extracellular matrix degradation") in [
+        (r[0], r[1], r[2]) for r in _rels(text)]
+    text = ("A common surgical procedure is lumbar partial discectomy (excision of the herniated disc causing "
+            "nerve root compression), which results in further disc degeneration.")
+    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("discectomy", "increases", "disc degeneration")]
+    # the antecedent went unrecognised: no earlier mention takes its place
+    assert _rels("The progression of IDD is closely related to the inflammatory microenvironment, which "
+                 "results in extracellular matrix degradation.") == []
