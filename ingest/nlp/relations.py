@@ -76,6 +76,10 @@ incidence symptoms symptom disorders signs worsening exacerbation aggravation"""
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
+#: change nouns whose object follows "in" ("caused a decrease in aggrecan"): +1 rises, -1 falls
+_CHANGE_HEADS = {"increase": 1, "increases": 1, "elevation": 1, "rise": 1, "upregulation": 1, "up-regulation": 1,
+                 "decrease": -1, "decreases": -1, "reduction": -1, "decline": -1, "loss": -1, "downregulation": -1,
+                 "down-regulation": -1}
 #: a word after an object that makes it part of a larger noun ("inflammation model", "IL-6 ratio")
 _MODEL_WORDS = frozenset({"model", "models", "group", "groups", "ratio", "score", "scores", "index"})
 #: triggers joined to an entity by a hyphen ("TNF-induced"): subject and object must be adjacent
@@ -254,6 +258,8 @@ def _location(doc: Doc, e: Span, sent_start: int) -> bool:
     i = e.start - 1
     while i >= sent_start and doc[i].lower_ in _MODIFIERS:
         i -= 1
+    if i - 1 >= sent_start and doc[i].lower_ == "in" and doc[i - 1].lower_ in _CHANGE_HEADS:
+        return False  # "an increase in MMP3": what changes, not a place
     return i >= sent_start and doc[i].lower_ in LOCATION
 
 
@@ -263,7 +269,8 @@ def _head_factor(doc: Doc, lo: int, obj: Span) -> int | None:
     No "of" between them: 1. "<neutral head> of X" ("expression of X"): 1. "<loss> of X"
     ("degradation of X"): -1. Any other head ("viability of NPCs"): None (no relation).
     """
-    ofs = [i for i in range(lo, obj.start) if doc[i].lower_ == "of"]
+    ofs = [i for i in range(lo, obj.start) if doc[i].lower_ == "of"
+           or (doc[i].lower_ == "in" and i > lo and doc[i - 1].lower_ in _CHANGE_HEADS)]
     if not ofs:
         return 1
     i = ofs[-1] - 1
@@ -277,7 +284,7 @@ def _head_factor(doc: Doc, lo: int, obj: Span) -> int | None:
         return 1
     if head in LOSS_HEADS:
         return -1
-    return None
+    return _CHANGE_HEADS.get(head)  # "caused an increase in X" / "led to a decline in X"
 
 
 #: heads that keep the mention after "of" as the agent ("combination of 5-FU and X induced Y")
@@ -981,6 +988,8 @@ def _unrecognised_before(doc: Doc, lo: int, hi: int) -> bool:
     both = any(t.lower_ == "both" for t in toks[:2])  # "both axial and radiating pain": one object
     for k, t in enumerate(toks):
         w = t.lower_
+        if w == "in" and k > 0 and toks[k - 1].lower_ in _CHANGE_HEADS:
+            continue  # "a decrease in aggrecan"
         if w in _CONJUNCTIONS or w == "," or w in _PREPOSITIONS:
             if w == "as" or (w == "," and k + 1 < len(toks) and toks[k + 1].lower_ in ("such", "including")):
                 continue
@@ -990,7 +999,8 @@ def _unrecognised_before(doc: Doc, lo: int, hi: int) -> bool:
             if seen_word:
                 return True
         elif (t.is_alpha and w not in _FUNCTION_WORDS and w not in ("the", "a", "an", "such", "including")
-              and w not in NEUTRAL_HEADS):  # "the occurrence and development of IDD": heads of one object
+              and w not in NEUTRAL_HEADS  # "the occurrence and development of IDD": heads of one object
+              and not (w in _CHANGE_HEADS and k + 1 < len(toks) and toks[k + 1].lower_ in ("in", "of"))):
             seen_word = True
     return False
 

@@ -347,3 +347,13 @@ def test_results_in_names_its_object_and_which_its_antecedent():
     # the antecedent went unrecognised: no earlier mention takes its place
     assert _rels("The progression of IDD is closely related to the inflammatory microenvironment, which "
                  "results in extracellular matrix degradation.") == []
+
+
+def test_a_change_noun_before_in_names_what_changes():
+    assert [(r[0], r[1], r[2]) for r in _rels("TNF caused a decrease in aggrecan.")] == [
+        ("TNF", "decreases", "aggrecan")]
+    assert [(r[0], r[1], r[2]) for r in _rels("TNF led to a significant reduction in aggrecan and COL2A1.")] == [
+        ("TNF", "decreases", "aggrecan"), ("TNF", "decreases", "COL2A1")]
+    assert [(r[0], r[1], r[2]) for r in _rels("TNF induced an increase in MMP3 expression.")] == [
+        ("TNF", "increases", "MMP3")]
+    assert [(r[0], r[2]) for r in _rels("TNF increased apoptosis in NP cells.")] == [("TNF", "apoptosis")]  # a place
