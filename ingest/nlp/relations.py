@@ -72,7 +72,8 @@ activation phosphorylation synthesis transcription translation accumulation cont
 concentration concentrations amount amounts number numbers infiltration recruitment migration influx
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
 function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
-incidence symptoms symptom disorders signs worsening exacerbation aggravation""".split())
+incidence symptoms symptom disorders signs worsening exacerbation aggravation pathogenesis pathology etiology
+aetiology pathophysiology""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
@@ -379,6 +380,8 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
             return None
         if e.label_ == "tissue" or _location(doc, e, sent_start):
             continue
+        if e.end < t0 and doc[e.end].lower_ in _HEADED_BY:
+            return None  # "senescence genes ... leading to IDD": the agent is the genes, not senescence
         if _gerund_object(doc, e, sent_start):
             return None  # "relieving a patient's pain cannot inhibit IDD": the agent is the action, not pain
         i = e.start - 1
@@ -395,6 +398,9 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
     return None
 
 
+#: nouns a mention can modify, making the noun phrase something else ("senescence genes", "IDD patients")
+_HEADED_BY = frozenset({"genes", "gene", "markers", "marker", "patients", "patient", "model", "models", "group",
+                        "groups", "score", "scores", "grade", "grades"})
 #: words that may open a sentence before its subject ("Furthermore, the IL-6 ...")
 _OPENERS = frozenset({"furthermore", "moreover", "additionally", "in", "addition", "also", "notably", "importantly",
                       "finally", "thus", "therefore", "hence", "consequently", "similarly", "interestingly", ",",

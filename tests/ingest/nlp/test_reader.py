@@ -357,3 +357,11 @@ def test_a_change_noun_before_in_names_what_changes():
     assert [(r[0], r[1], r[2]) for r in _rels("TNF induced an increase in MMP3 expression.")] == [
         ("TNF", "increases", "MMP3")]
     assert [(r[0], r[2]) for r in _rels("TNF increased apoptosis in NP cells.")] == [("TNF", "apoptosis")]  # a place
+
+
+def test_participates_implicated_pathogenesis_and_a_modifier_subject():
+    assert [(r[0], r[1], r[2]) for r in _rels("TNF is strongly implicated in the pathogenesis of IDD.")] == [
+        ("TNF", "associated_with", "IDD")]
+    assert [(r[1], r[3]) for r in _rels("TNF participates in matrix degradation.")] == [("associated_with", 0)]
+    # "senescence genes ... leading to IDD": senescence only modifies the noun that acts
+    assert _rels("The senescence genes and regulatory mechanisms leading to the etiology of IDD are unclear.") == []
