@@ -365,3 +365,13 @@ def test_participates_implicated_pathogenesis_and_a_modifier_subject():
     assert [(r[1], r[3]) for r in _rels("TNF participates in matrix degradation.")] == [("associated_with", 0)]
     # "senescence genes ... leading to IDD": senescence only modifies the noun that acts
     assert _rels("The senescence genes and regulatory mechanisms leading to the etiology of IDD are unclear.") == []
+
+
+def test_microtubules_stabilization_and_anti_tb_therapy_are_named():
+    rels = _rels("In addition, microtubules stabilization promotes the expression of COL2 and alleviates disc "
+                 "degeneration in rats.")
+    assert [(r[1], r[2]) for r in rels] == [("promotes", "COL2"), ("decreases", "disc degeneration")]
+    assert {r[0] for r in rels} == {"microtubules stabilization"}
+    assert [(r[0], r[1], r[2]) for r in _rels("MMP9 and STAT1 expression were downregulated following the anti-TB "
+                                              "therapy.")] == [
+        ("anti-TB therapy", "downregulates_expression", "MMP9"), ("anti-TB therapy", "downregulates_expression", "STAT1")]
