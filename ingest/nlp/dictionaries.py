@@ -156,7 +156,7 @@ def add_prose_names(d: GeneDictionary, resolver: HGNCResolver) -> None:
     """Full names as prose writes them where HGNC's differ: "matrix metalloproteinase-3" (HGNC:
     "matrix metallopeptidase 3"), "metalloproteinase-3", "tissue inhibitor of metalloproteinase-2"
     (TIMP2), "a disintegrin and metalloproteinase with thrombospondin motifs 4" (ADAMTS4),
-    "aggrecanase-1" (ADAMTS4), "caspase 3".
+    "aggrecanase-1" (ADAMTS4), "caspase 3", "integrin β1" / "beta1 integrin" (ITGB1).
     """
     def add(form: str, symbol: str) -> None:
         hid = resolver.by_symbol(symbol)
@@ -183,6 +183,13 @@ def add_prose_names(d: GeneDictionary, resolver: HGNCResolver) -> None:
                          "ADAM metallopeptidase with thrombospondin type 1 motif",
                          "a disintegrin-like and metalloproteinase with thrombospondin type 1 motif"):
                 add(f"{stem} {n}", g.symbol)
+    for sub, symbol in [*((f"{n}", f"ITGA{n}") for n in range(1, 12)), *((f"{n}", f"ITGB{n}") for n in range(1, 9)),
+                        ("v", "ITGAV")]:
+        # "integrin β1", "beta1 integrin", "integrin-α5" (HGNC: "integrin subunit beta 1")
+        for letter in (("α", "alpha") if symbol.startswith("ITGA") else ("β", "beta")):
+            for form in (f"integrin {letter}{sub}", f"integrin {letter} {sub}", f"integrin-{letter}{sub}",
+                         f"{letter}{sub} integrin", f"{letter}{sub}-integrin", f"{letter}-{sub} integrin"):
+                add(form, symbol)
     add("aggrecanase 1", "ADAMTS4")
     add("aggrecanase 2", "ADAMTS5")
     for roman, n, symbol in (("I", "1", "COL1A1"), ("II", "2", "COL2A1"), ("X", "10", "COL10A1")):

@@ -375,3 +375,15 @@ def test_microtubules_stabilization_and_anti_tb_therapy_are_named():
     assert [(r[0], r[1], r[2]) for r in _rels("MMP9 and STAT1 expression were downregulated following the anti-TB "
                                               "therapy.")] == [
         ("anti-TB therapy", "downregulates_expression", "MMP9"), ("anti-TB therapy", "downregulates_expression", "STAT1")]
+
+
+@pytest.mark.parametrize("form, symbol_id", [("integrin beta1", "HGNC:6153"), ("β1 integrin", "HGNC:6153"),
+                                             ("Integrin-β1", "HGNC:6153"), ("integrin α5", "HGNC:6141"),
+                                             ("integrin αv", "HGNC:6150"), ("beta3 integrin", "HGNC:6156")])
+def test_integrin_subunits_as_prose_writes_them(form, symbol_id):
+    assert _genes(f"Mechanical loading activated {form}.") == {form: symbol_id}
+
+
+def test_loading_activates_integrin_beta1():
+    assert [(r[0], r[1], r[4]) for r in _rels("Mechanical loading activated integrin beta1 and FAK.")] == [
+        ("Mechanical loading", "activates", "HGNC:6153"), ("Mechanical loading", "activates", "HGNC:9611")]
