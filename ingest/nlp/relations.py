@@ -722,8 +722,8 @@ _CONDITION_WORDS = frozenset({"the", "a", "an", "high", "low", "prolonged", "con
 def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
                    trig: Trigger) -> list[Relation]:
     """"Aggrecan and COL2A1 expression was upregulated under hydrostatic pressure": the stimulus
-    raises them (a mechanical stimulus, a chemical or an intervention after under / upon / following,
-    within three words of the trigger).
+    raises them (a mechanical stimulus, a chemical or an intervention after under / upon / following /
+    after / "in response to", within three words of the trigger).
 
     >>> from ingest.nlp.pipeline import default_pipeline
     >>> d = default_pipeline()("MMP3 and MMP13 were significantly upregulated under hydrostatic pressure.")
@@ -733,6 +733,9 @@ def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], 
     if not trig.sign or not before or not _passive_patient(doc, before[-1], t0):
         return []
     k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in _CONDITION), None)
+    if k is None:
+        k = next((j + 2 for j in range(t1 + 1, min(t1 + 4, sent.end - 2))
+                  if [t.lower_ for t in doc[j:j + 3]] == ["in", "response", "to"]), None)
     if k is None:
         return []
     y = next((e for e in after if e.start > k), None)

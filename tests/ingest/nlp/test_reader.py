@@ -387,3 +387,10 @@ def test_integrin_subunits_as_prose_writes_them(form, symbol_id):
 def test_loading_activates_integrin_beta1():
     assert [(r[0], r[1], r[4]) for r in _rels("Mechanical loading activated integrin beta1 and FAK.")] == [
         ("Mechanical loading", "activates", "HGNC:6153"), ("Mechanical loading", "activates", "HGNC:9611")]
+
+
+def test_a_change_in_response_to_a_stimulus():
+    assert [(r[0], r[1], r[2]) for r in _rels("YAP was activated in response to cyclic tensile strain.")] == [
+        ("cyclic tensile strain", "activates", "YAP")]
+    assert [(r[0], r[2]) for r in _rels("MMP3 and MMP13 were upregulated in response to mechanical loading.")] == [
+        ("mechanical loading", "MMP3"), ("mechanical loading", "MMP13")]
