@@ -81,6 +81,13 @@ inhibition suppression downregulation down-regulation deficiency cleavage catabo
 _CHANGE_HEADS = {"increase": 1, "increases": 1, "elevation": 1, "rise": 1, "upregulation": 1, "up-regulation": 1,
                  "decrease": -1, "decreases": -1, "reduction": -1, "decline": -1, "loss": -1, "downregulation": -1,
                  "down-regulation": -1}
+
+
+def _in_after_change(doc: Doc, i: int, lo: int) -> bool:
+    """Token ``i`` is the "in" of "a decrease in X" (a change noun before it, at or after ``lo``)."""
+    return i > lo and doc[i].lower_ == "in" and doc[i - 1].lower_ in _CHANGE_HEADS
+
+
 #: a word after an object that makes it part of a larger noun ("inflammation model", "IL-6 ratio")
 _MODEL_WORDS = frozenset({"model", "models", "group", "groups", "ratio", "score", "scores", "index"})
 #: triggers joined to an entity by a hyphen ("TNF-induced"): subject and object must be adjacent
@@ -259,7 +266,7 @@ def _location(doc: Doc, e: Span, sent_start: int) -> bool:
     i = e.start - 1
     while i >= sent_start and doc[i].lower_ in _MODIFIERS:
         i -= 1
-    if i - 1 >= sent_start and doc[i].lower_ == "in" and doc[i - 1].lower_ in _CHANGE_HEADS:
+    if i >= sent_start and _in_after_change(doc, i, sent_start):
         return False  # "an increase in MMP3": what changes, not a place
     return i >= sent_start and doc[i].lower_ in LOCATION
 
@@ -270,8 +277,7 @@ def _head_factor(doc: Doc, lo: int, obj: Span) -> int | None:
     No "of" between them: 1. "<neutral head> of X" ("expression of X"): 1. "<loss> of X"
     ("degradation of X"): -1. Any other head ("viability of NPCs"): None (no relation).
     """
-    ofs = [i for i in range(lo, obj.start) if doc[i].lower_ == "of"
-           or (doc[i].lower_ == "in" and i > lo and doc[i - 1].lower_ in _CHANGE_HEADS)]
+    ofs = [i for i in range(lo, obj.start) if doc[i].lower_ == "of" or _in_after_change(doc, i, lo)]
     if not ofs:
         return 1
     i = ofs[-1] - 1
@@ -566,6 +572,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         factor = 1  # -1 when a loss head turns the object ("induced degradation of X")
         # "X up-regulated A and B and induced C", "X promotes repair and reduces pain": X does both
         verb_coordination = last is not None and prev in ("and", "or", ",")
+        # "X is expressed in Y and is related to Z": a second verb phrase may take the sentence's subject
+        coordinated = _sentence_subject(doc, sent, before, t0) if prev in ("and", "or") else None
         if nominal and nxt is not None and nxt.lower_ == "between" and len(after) >= 2 and trig.sign == 0:
             # "interaction between X and Y", "correlation between X and Y"
             x, y = after[0], after[1]
@@ -583,7 +591,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             if verb_coordination and causal is None:
                 subj = last[0]
             elif prev in ("and", "or") and causal is None:
-                subj = _sentence_subject(doc, sent, before, t0)  # "X is expressed in Y and is related to Z"
+                subj = coordinated
             else:
                 subj = _subject_before(doc, [e for e in before if e.end <= c0], c0, sent.start)
                 if subj is not None and _head_before(doc, subj, sent.start) is None and not _perturbed(doc, subj, sent):
@@ -628,7 +636,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             continue
         elif (word.endswith("ed") and prev in ADJECTIVAL_BEFORE and not verb_coordination
               and _appositive_head(doc, before, t0, sent.start) is None
-              and not (prev in ("and", "or") and _sentence_subject(doc, sent, before, t0) is not None)):
+              and coordinated is None):
             continue  # "with inflammation, decreased autophagy": an adjective (not "X, a Y, decreased Z")
         elif word.endswith("ing"):
             if prev in GERUND_AFTER or _prev_word(doc, t0, sent.start, skip=frozenset()) in GERUND_AFTER:
@@ -647,7 +655,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             elif prev in ("and", "or"):
                 # "X exhibited Y and improved Z": the sentence's subject, if it opens the sentence;
                 # "... repair the AF fissure, and increase Y": none (the subject went unrecognised)
-                subj = _sentence_subject(doc, sent, before, t0)
+                subj = coordinated
             else:
                 subj = _subject_before(doc, before, t0, sent.start)
                 if (subj is not None and trig.predicate not in UNDIRECTED and _head_before(doc, subj, sent.start) is None
@@ -997,7 +1005,7 @@ def _unrecognised_before(doc: Doc, lo: int, hi: int) -> bool:
     both = any(t.lower_ == "both" for t in toks[:2])  # "both axial and radiating pain": one object
     for k, t in enumerate(toks):
         w = t.lower_
-        if w == "in" and k > 0 and toks[k - 1].lower_ in _CHANGE_HEADS:
+        if _in_after_change(doc, lo + k, lo):
             continue  # "a decrease in aggrecan"
         if w in _CONJUNCTIONS or w == "," or w in _PREPOSITIONS:
             if w == "as" or (w == "," and k + 1 < len(toks) and toks[k + 1].lower_ in ("such", "including")):

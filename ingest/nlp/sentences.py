@@ -33,7 +33,6 @@ _BREAK = re.compile(r"[.!?](?=\s)|\n")
 #: a stop with no space after it, between a lower-case word and a capitalised one: a boundary the
 #: record lost ("quality of life.Recent studies", seen in disc abstracts); "Nkx2.5", "E.coli" do not match
 _GLUED = re.compile(r"(?<=[a-z]{3})[.!?](?=[A-Z][a-z])")
-_WORD_BEFORE = re.compile(r"[\w.]*$")
 #: names written lower-case first that start sentences ("miR-503 and TNIK were knocked down")
 _LOWER_START = re.compile(r"(?:miR-?\d|(?:lnc|circ|si|sh|m)RNA|p\d{2}\b|c-[A-Z])")
 
@@ -41,6 +40,14 @@ _LOWER_START = re.compile(r"(?:miR-?\d|(?:lnc|circ|si|sh|m)RNA|p\d{2}\b|c-[A-Z])
 def _ends_with_abbreviation(word: str) -> bool:
     w = word.lower().rstrip(".")
     return w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or "." in w
+
+
+def _word_before(text: str, p: int) -> str:
+    """The word (letters, digits, dots) that ends at offset ``p``."""
+    k = p
+    while k > 0 and (text[k - 1].isalnum() or text[k - 1] == "."):
+        k -= 1
+    return text[k:p]
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -69,16 +76,12 @@ def sentence_starts(text: str) -> list[int]:
             if not (c.isupper() or c.isdigit() or c in OPENERS or _LOWER_START.match(text, j)):
                 continue
             if text[p] == ".":
-                k = p
-                while k > 0 and (text[k - 1].isalnum() or text[k - 1] == "."):
-                    k -= 1
-                word = text[k:p]
+                word = _word_before(text, p)
                 if word and _ends_with_abbreviation(word):
                     continue
         if not out or out[-1] != j:  # ". \n" is one boundary
             out.append(j)
-    glued = [m.end() for m in _GLUED.finditer(text)
-             if not _ends_with_abbreviation(_WORD_BEFORE.search(text[max(0, m.start() - 40):m.start()]).group())]
+    glued = [m.end() for m in _GLUED.finditer(text) if not _ends_with_abbreviation(_word_before(text, m.start()))]
     return sorted(out + glued) if glued else out
 
 
