@@ -129,6 +129,8 @@ def grounded(m: Mention) -> Mention:
     """``m`` with the id the rest of the graph uses for it, when the grounding tables know its text
     (or its lexicon term's name) as a concept of the same category; else ``m`` unchanged.
 
+    The lexicon's term decides before the text, so its forms never split over two nodes.
+
     The lexicon gives project slugs (``KG:macrophages``); the curated facts are grounded to GO, CL,
     UBERON, MONDO and the project vocabulary (``ingest.grounding``), so without this step a mined
     "macrophages" would be a node of its own beside the graph's CL:0000235. A phrase the curator
@@ -143,7 +145,9 @@ def grounded(m: Mention) -> Mention:
         return m
     g = _grounder()
     term = _terms_by_id().get(m.id)
-    for text in (m.text, term.name if term else ""):
+    # the term's name first: every form of one lexicon term takes one id ("IDD" would otherwise be
+    # MONDO's synonym, "intervertebral disc degeneration" the project vocabulary's child of it)
+    for text in (term.name if term else "", m.text):
         hit = g.ground(text) if text else None
         if hit is not None and hit.sign == 1 and hit.category == m.category:
             return Mention(m.text, m.start, m.end, hit.id, m.category, hit.label)

@@ -174,6 +174,7 @@ def add_prose_names(d: GeneDictionary, resolver: HGNCResolver) -> None:
                 add(f"{stem} {n}", g.symbol)
         elif g.symbol == f"TIMP{n}":
             for stem in ("tissue inhibitor of metalloproteinase", "tissue inhibitor of metalloproteinases",
+                         "tissue inhibitor for metalloproteinase",
                          "tissue inhibitor of matrix metalloproteinase", "tissue inhibitor of metalloproteinase-"):
                 add(f"{stem} {n}", g.symbol)
         elif g.symbol == f"ADAMTS{n}":

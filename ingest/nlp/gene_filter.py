@@ -49,6 +49,18 @@ concentrations""".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
+def plausible_text(text: str, stopwords: frozenset) -> bool:
+    """The form alone could be a gene: not a number, Roman numeral, codon, spinal level or stop-word
+    (with or without its hyphens: "T-G" of "Fib-T-G gel" is the stop-word TG, not thyroglobulin).
+
+    >>> [plausible_text(t, frozenset({"ROS", "TG"})) for t in ("MMP3", "L2-3", "C5/6", "IV", "ROS", "0.05", "T-G")]
+    [True, False, False, False, False, False, False]
+    """
+    return not (len(text) < 2 or _NUMERIC.match(text) or _ROMAN.match(text) or _CODON.match(text)
+                or _SPINAL_LEVEL.match(text) or text in stopwords or text.upper() in stopwords
+                or text.replace("-", "").upper() in stopwords)
+
+
 def keep_gene(span: Span, abbreviations: dict, stopwords: frozenset,
               gene_ends: set[int], term_ends: set[int]) -> bool:
     """True when ``span`` (a gene candidate) should stay.
@@ -59,9 +71,7 @@ def keep_gene(span: Span, abbreviations: dict, stopwords: frozenset,
     text = span.text
     if span.label_ == "gene_group":
         return True
-    if len(text) < 2 or _NUMERIC.match(text) or _ROMAN.match(text) or _CODON.match(text) or _SPINAL_LEVEL.match(text):
-        return False
-    if text in stopwords or text.upper() in stopwords:
+    if not plausible_text(text, stopwords):
         return False
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.text in _FOLLOWING_STAT and len(text) <= 2:

@@ -27,6 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ingest.nlp.dictionaries import gene_dictionary
+from ingest.nlp.gene_filter import in_cell_line, plausible_text
 from ingest.nlp.model import doc_text
 
 MODEL_FILE = Path(__file__).resolve().parents[2] / "kg" / "datapack" / "models" / "gene_tagger.crfsuite"
@@ -114,8 +116,6 @@ def _tagger(path: str):
 
 
 def _ground(text: str) -> str | None:
-    from ingest.nlp.dictionaries import gene_dictionary
-
     gd = gene_dictionary()
     return gd.lookup(text) or gd.names.get(text.lower())
 
@@ -136,6 +136,8 @@ class GeneTagger:
         if tagger is None or not len(doc):
             return doc
         tags = tagger.tag(token_features(doc))
+        stop = gene_dictionary().stopwords
+        text = doc_text(doc)
         ents = list(doc.ents)
         by_bounds = {(e.start, e.end): e for e in ents}
         genes, ungrounded = [], []
@@ -145,7 +147,11 @@ class GeneTagger:
                 genes.append(known)
                 continue
             span = doc[s:e]
-            hid = _ground(span.text)
+            if known is None and (not plausible_text(span.text, frozenset())
+                                  or in_cell_line(text, span.start_char, span.end_char)):
+                continue  # the gene filter's rules hold for the CRF's spans too ("L2-3" is a spinal level)
+            # a stop-word ("T-G" of "Fib-T-G gel", "ERK") stays a mention but takes no id
+            hid = _ground(span.text) if plausible_text(span.text, stop) else None
             if hid is not None:
                 genes.append(Span(doc, s, e, label="gene_group" if hid.startswith("KGGROUP:") else "gene",
                                   kb_id=hid))

@@ -2,7 +2,7 @@
 
 >>> nlp = default_pipeline()
 >>> nlp.pipe_names
-['bio_sentences', 'abbreviations', 'lexicon_ner', 'gene_ner', 'gene_filter', 'merge_entities_by_length', 'gene_tagger', 'relations', 'negation_hedging', 'pairs']
+['bio_sentences', 'abbreviations', 'lexicon_ner', 'gene_ner', 'gene_filter', 'merge_entities_by_length', 'gene_tagger', 'relations', 'nominal_relations', 'negation_hedging', 'pairs']
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from ingest.nlp import (  # noqa: F401
     gene_ner,
     gene_tagger,
     lexicon_ner,
+    nominal,
     pairs,
     relations,
     sentences,
@@ -39,6 +40,7 @@ DEFAULT_CONFIG: tuple[tuple[str, dict[str, Any]], ...] = (
     ("merge_entities_by_length", {}),
     ("gene_tagger", {}),
     ("relations", {}),
+    ("nominal_relations", {}),
     ("negation_hedging", {}),
     ("pairs", {}),
 )

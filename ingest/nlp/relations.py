@@ -73,7 +73,7 @@ concentration concentrations amount amounts number numbers infiltration recruitm
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
 function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
 incidence symptoms symptom disorders signs worsening exacerbation aggravation pathogenesis pathology etiology
-aetiology pathophysiology""".split())
+aetiology pathophysiology presence""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
@@ -404,6 +404,42 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
     return None
 
 
+#: quantifiers after which "of" keeps the predicate noun the head ("one of the main causes")
+_PARTITIVE = frozenset({"one", "some", "many", "each", "any", "all", "most"})
+_PREDICATE_OPENERS = frozenset({"a", "an", "the", "one", "some", "many", "among"})
+
+
+def _copular_subject(doc: Doc, before: list[Span], t0: int, sent_start: int) -> Span | None:
+    """The subject of "X is one of the main diseases causing Y", "X is a key factor promoting Y":
+    the participle describes the predicate noun, and the predicate noun is X. The noun phrase
+    between the copula and the participle opens with a determiner or quantifier, holds at most
+    eight words and no mention, comma or "of" (but "one of"); X ends right before the copula.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> nlp = default_pipeline()
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in nlp(
+    ...     "IDD is one of the main diseases causing low back pain.")._.relations]
+    [('IDD', 'increases', 'low back pain')]
+    >>> nlp("IDD is one of the diseases of patients causing low back pain.")._.relations
+    []
+    """
+    j, n = t0 - 1, 0
+    while j > sent_start and doc[j].lower_ not in _COPULA:
+        t = doc[j]
+        if (n >= 8 or not t.is_alpha or t.lower_ in CLAUSE_BREAKS or t.lower_ in ("that", "which", "who")
+                or (t.lower_ == "of" and doc[j - 1].lower_ not in _PARTITIVE)
+                or any(e.start <= j < e.end for e in before)):
+            return None
+        j, n = j - 1, n + 1
+    if j <= sent_start or n < 2 or doc[j + 1].lower_ not in _PREDICATE_OPENERS:
+        return None
+    subj = next((e for e in reversed(before) if e.end <= j), None)
+    if subj is None or subj.label_ == "tissue" or any(
+            t.text != ")" and not (t.is_alpha and t.lower_.endswith("ly")) for t in doc[subj.end:j]):
+        return None
+    return subj
+
+
 #: nouns a mention can modify, making the noun phrase something else ("senescence genes", "IDD patients")
 _HEADED_BY = frozenset({"genes", "gene", "markers", "marker", "patients", "patient", "model", "models", "group",
                         "groups", "score", "scores", "grade", "grades"})
@@ -646,8 +682,10 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 subj = gerund_subject  # "... by activating X and suppressing Y"
             elif prev in ("and", "or", ",") and last is not None and clause_subject is last[0]:
                 subj = last[0]  # "Stabilized microtubules stimulating Hippo signaling, inhibiting YAP"
+            elif before and t0 == before[-1].end:
+                subj = before[-1] if before[-1].label_ != "tissue" else None
             else:
-                subj = before[-1] if before and t0 == before[-1].end and before[-1].label_ != "tissue" else None
+                subj = _copular_subject(doc, before, t0, sent.start)  # "X is a disease causing Y"
             objs, factor = _active_objects(doc, after, t1, sent.end, forms, trig, sent.start)
         else:
             if verb_coordination:

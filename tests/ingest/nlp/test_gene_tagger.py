@@ -56,3 +56,12 @@ def test_kg_train_genes_reproduces_the_shipped_model(tmp_path):
     assert res.exit_code == 0, res.output
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (out, MODEL_FILE)]
     assert digest[0] == digest[1], "the shipped gene tagger is not what kg train genes writes"
+
+
+def test_the_learned_tagger_obeys_the_gene_filter():
+    # a spinal level is no gene, whichever component proposes it (the CRF made "L2-3" HGNC:10316)
+    _, ents = _ents("MRI demonstrated an enhancing collection at L2-3 ventral and to the left of the spinal canal "
+                    "causing severe compression of the thecal sac.")
+    assert not [e for e in ents if e[1] == "gene"]
+    _, ents = _ents("Tissue inhibitor for metalloproteinase 2 was elevated in NP cells.")
+    assert ("Tissue inhibitor for metalloproteinase 2", "gene", "HGNC:11821") in ents  # TIMP2, not MMP2

@@ -394,3 +394,12 @@ def test_a_change_in_response_to_a_stimulus():
         ("cyclic tensile strain", "activates", "YAP")]
     assert [(r[0], r[2]) for r in _rels("MMP3 and MMP13 were upregulated in response to mechanical loading.")] == [
         ("mechanical loading", "MMP3"), ("mechanical loading", "MMP13")]
+
+
+def test_a_copular_subject_before_a_participle_and_underlies():
+    assert [(r[0], r[1], r[2], r[3]) for r in _rels(
+        "Intervertebral disc degeneration is one of the main diseases causing low back pain.")] == [
+        ("Intervertebral disc degeneration", "increases", "low back pain", 1)]  # not "diseases" as agent
+    assert [(r[0], r[1], r[2]) for r in _rels("Inflammation underlies disc degeneration.")] == [
+        ("Inflammation", "increases", "disc degeneration")]
+    assert _rels("The underlying mechanism of disc degeneration is unclear.") == []  # the adjective

@@ -1,0 +1,194 @@
+"""Associations a sentence states with a noun or a predicate adjective rather than a verb.
+
+The trigger reader (:mod:`ingest.nlp.relations`) needs a verb or a verb phrase between its two
+ends. Disc abstracts often say the same thing without one:
+
+- "the (pathological) role of X (and Z) in Y": X associated with Y;
+- "the relationship / link between X and Y" (also "a correlation was found between X and Y");
+- "X and Y are (two conditions that are) closely related / associated / correlated".
+
+Each gives an unsigned ``associated_with`` (the words say that the two are linked, not how).
+A study aim ("To explore the relationship between diabetes and IDD", "its role in IDD remains
+unknown") is not a finding, and gives nothing. Pairs are checked against the ontology's
+literature domain and range like every other reader relation; a pair the trigger reader already
+joined in the sentence is left to it. Results are appended to ``doc._.relations`` (before
+``negation_hedging`` flags them).
+
+>>> from ingest.nlp.pipeline import default_pipeline
+>>> nlp = default_pipeline()
+>>> def read(text):
+...     return [(r.subject.text, r.predicate, r.object.text) for r in nlp(text)._.relations]
+>>> read("This article reviews the pathological role of TNF-α in IDD.")
+[('TNF-α', 'associated_with', 'IDD')]
+>>> read("Lumbar disc degeneration (LDD) and low back pain (LBP) are two conditions that are closely related.")
+[('Lumbar disc degeneration', 'associated_with', 'low back pain')]
+>>> read("To explore the relationship between diabetes and intervertebral disc degeneration in mice.")
+[]
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ingest.nlp.model import Relation, sentence_spans
+from ingest.nlp.relations import BE, Trigger, _objects, _relation, _trim, allowed, trigger_forms
+
+ROLE = frozenset({"role", "roles"})
+#: nouns naming a link between two things, read with "between X and Y"
+LINK_NOUNS = frozenset({"relationship", "relationships", "relation", "relations", "link", "links", "linkage",
+                        "association", "associations", "correlation", "correlations", "connection"})
+#: predicate adjectives of a symmetric link ("X and Y are closely related")
+LINKED = frozenset({"related", "associated", "correlated", "linked", "interrelated", "connected"})
+#: words that make the sentence (up to the trigger) a study aim or an open question, not a finding
+AIM_WORDS = frozenset({"explore", "explored", "investigate", "investigated", "examine", "examined", "determine",
+                       "evaluate", "assess", "identify", "clarify", "study", "elucidate", "analyze", "analyse",
+                       "analyzed", "analysed", "studied", "investigates", "explores", "examines", "evaluated",
+                       "assessed", "evaluates", "assesses", "analyzes", "aim", "aimed", "aims", "purpose", "objective", "whether",
+                       "unclear", "unknown", "elusive", "remains", "remain", "understand", "understanding", "reviews", "review"})
+#: what may stand between the second end and the "are" of "X and Y are ... related"
+_GAP_WORDS = frozenset({")", "(", "are", "were", "is", "was", "be", "been", "two", "conditions", "diseases",
+                        "factors", "processes", "that", "which", "closely", "significantly", "strongly",
+                        "highly", "positively", "negatively", "tightly", "intimately", "also", "both"})
+_ASSOCIATION = Trigger("associated_with", 0)
+#: the aim words of a review's own sentence ("This article reviews the role of X in Y") are its topic,
+#: not an open question: a review names what the literature holds
+_TOPIC_WORDS = frozenset({"reviews", "review"})
+
+
+def _aim(doc: Doc, sent: Span, upto: int, topic_ok: bool = False) -> bool:
+    """Whether the words of the sentence before token ``upto`` make it an aim or open question."""
+    words = {t.lower_ for t in doc[sent.start:upto]}
+    if topic_ok:
+        words -= _TOPIC_WORDS
+    return bool(words & AIM_WORDS) or doc[sent.start].lower_ == "to"
+
+
+def _listed(doc: Doc, ents: list[Span], first: int) -> list[Span]:
+    """``ents[first]`` and the entities coordinated with it ("IL-6 and TMEM100")."""
+    out = [ents[first]]
+    for e in ents[first + 1:]:
+        gap = [t.lower_ for t in doc[out[-1].end:e.start]]
+        if not gap or len(gap) > 3 or any(w not in (",", "and", "or") for w in gap):
+            break
+        out.append(e)
+    return out
+
+
+def _without_brackets(tokens: list[str]) -> list[str]:
+    """The tokens outside round brackets ("(LDD) and" -> "and")."""
+    out, depth = [], 0
+    for w in tokens:
+        if w == "(":
+            depth += 1
+        elif w == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(w)
+    return out
+
+
+def _named_first(doc: Doc, ents: list[Span], j: int) -> int:
+    """Index of the first mention of the concept ``ents[j]`` names when it is written twice in a
+    row, once in brackets ("low back pain (LBP)")."""
+    while j > 0 and ents[j - 1].kb_id_ == ents[j].kb_id_ and all(
+            t.text in "()" for t in doc[ents[j - 1].end:ents[j].start]):
+        j -= 1
+    return j
+
+
+def _role_of(doc: Doc, sent: Span, ents: list[Span], forms) -> list[tuple[Span, Span, int, int]]:
+    """(x, y, trigger start, trigger end) of "the role of X in Y"."""
+    out = []
+    for i in range(sent.start, sent.end - 2):
+        if doc[i].lower_ not in ROLE or doc[i + 1].lower_ != "of" or _aim(doc, sent, i, topic_ok=True):
+            continue
+        first = next((k for k, e in enumerate(ents) if i + 2 <= e.start <= i + 3), None)
+        if first is None or any(t.lower_ not in ("the",) for t in doc[i + 2:ents[first].start]):
+            continue
+        xs = _listed(doc, ents, first)
+        in_i = xs[-1].end
+        if in_i >= sent.end or doc[in_i].lower_ != "in":
+            continue
+        ys = _objects(doc, [e for e in ents if e.start > in_i], in_i, sent.end, forms, sent_start=sent.start)
+        out.extend((x, y, i, in_i) for x in xs for y in ys[:1])
+    return out
+
+
+def _between(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Span, int, int]]:
+    """(x, y, ...) of "the relationship between X and Y", "a correlation was found between X and Y"
+    (a link noun right before "between" that the trigger reader knows is its own)."""
+    forms = trigger_forms()
+    out = []
+    for i in range(sent.start, sent.end - 3):
+        if doc[i].lower_ != "between":
+            continue
+        k = next((j for j in range(i - 1, max(sent.start, i - 5) - 1, -1) if doc[j].lower_ in LINK_NOUNS), None)
+        if k is None or (k == i - 1 and doc[k].lower_ in forms) or _aim(doc, sent, k):
+            continue
+        after = [e for e in ents if e.start > i]
+        if len(after) < 2 or after[0].start - i > 3:
+            continue
+        x, y = after[0], after[1]
+        if _without_brackets([t.lower_ for t in doc[x.end:y.start]]) in (["and"], ["and", "the"]):
+            out.append((x, y, k, i))
+    return out
+
+
+def _linked_pair(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Span, int, int]]:
+    """(x, y, ...) of "X and Y are (closely) related" with nothing linked after the adjective."""
+    out = []
+    for i in range(sent.start + 2, sent.end):
+        if doc[i].lower_ not in LINKED:
+            continue
+        nxt = doc[i + 1].lower_ if i + 1 < sent.end else "."
+        if nxt in ("to", "with", "by", "-") or not any(doc[j].lower_ in BE for j in range(max(sent.start, i - 3), i)):
+            continue
+        before = [e for e in ents if e.end <= i]
+        if len(before) < 2:
+            continue
+        gap = [t.lower_ for t in doc[before[-1].end:i]]
+        if len(gap) > 8 or any(w not in _GAP_WORDS and w not in BE for w in gap):
+            continue
+        j = _named_first(doc, before, len(before) - 1)
+        if j == 0:
+            continue
+        x, y = before[_named_first(doc, before, j - 1)], before[j]
+        if x.kb_id_ == y.kb_id_ or _aim(doc, sent, x.start):
+            continue
+        inner = [t.lower_ for t in doc[x.end:y.start]]
+        if _without_brackets(inner) not in (["and"], ["and", "the"]):
+            continue
+        out.append((x, y, i, i))
+    return out
+
+
+def nominal_relations(sent: Span, ents: list[Span], taken: set[frozenset]) -> list[Relation]:
+    """The associations of one sentence the three patterns give, minus the pairs in ``taken``."""
+    if len(ents) < 2:
+        return []
+    doc = sent.doc
+    forms = trigger_forms()
+    out = []
+    for x, y, t0, t1 in (*_role_of(doc, sent, ents, forms), *_between(doc, sent, ents), *_linked_pair(doc, sent, ents)):
+        pair = frozenset((x.kb_id_, y.kb_id_))
+        if len(pair) < 2 or pair in taken or not allowed("associated_with", x.label_, y.label_):
+            continue
+        taken.add(pair)
+        out.append(_relation(doc, sent, x, y, _ASSOCIATION, t0, t1))
+    return out
+
+
+@Language.component("nominal_relations")
+def nominal_relations_component(doc: Doc) -> Doc:
+    """Append the sentence's noun-stated associations to ``doc._.relations``."""
+    rels = list(doc._.relations or [])
+    ents = list(doc.ents)
+    for sent in sentence_spans(doc):
+        s, e = _trim(doc, sent)
+        taken = {frozenset((r.subject.id, r.object.id)) for r in rels if r.sentence == (s, e)}
+        sent_ents = [x for x in ents if x.start >= sent.start and x.end <= sent.end]
+        for r in nominal_relations(sent, sent_ents, taken):
+            r.sentence = (s, e)
+            rels.append(r)
+    doc._.relations = rels
+    return doc
