@@ -8,6 +8,7 @@ ends. Disc abstracts often say the same thing without one:
 - "X and Y are (two conditions that are) closely related / associated / correlated".
 
 Each gives an unsigned ``associated_with`` (the words say that the two are linked, not how).
+"The binding of X to Y (and of Z to W)" gives X *binds* Y.
 A study aim ("To explore the relationship between diabetes and IDD", "its role in IDD remains
 unknown") is not a finding, and gives nothing. Pairs are checked against the ontology's
 literature domain and range like every other reader relation; a pair the trigger reader already
@@ -24,6 +25,8 @@ joined in the sentence is left to it. Results are appended to ``doc._.relations`
 [('Lumbar disc degeneration', 'associated_with', 'low back pain')]
 >>> read("To explore the relationship between diabetes and intervertebral disc degeneration in mice.")
 []
+>>> read("The binding of BACH1 to HMOX1 and of BACH1 to GPX4 was verified using ChIP.")
+[('HMOX1', 'binds', 'BACH1'), ('GPX4', 'binds', 'BACH1')]
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ _GAP_WORDS = frozenset({")", "(", "are", "were", "is", "was", "be", "been", "two
                         "factors", "processes", "that", "which", "closely", "significantly", "strongly",
                         "highly", "positively", "negatively", "tightly", "intimately", "also", "both"})
 _ASSOCIATION = Trigger("associated_with", 0)
+_BINDING = Trigger("binds", 0)
 #: the aim words of a review's own sentence ("This article reviews the role of X in Y") are its topic,
 #: not an open question: a review names what the literature holds
 _TOPIC_WORDS = frozenset({"reviews", "review"})
@@ -162,19 +166,43 @@ def _linked_pair(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Spa
     return out
 
 
+def _binding_of(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Span, int, int]]:
+    """(x, y, ...) of "the binding of X to / with Y", repeated by "and of Z to W"."""
+    out = []
+    for i in range(sent.start, sent.end - 3):
+        if doc[i].lower_ != "binding" or doc[i + 1].lower_ != "of" or _aim(doc, sent, i):
+            continue
+        k = i + 1  # the "of" before X
+        while k < sent.end:
+            x = next((e for e in ents if e.start in (k + 1, k + 2)), None)
+            if x is None or x.end >= sent.end or doc[x.end].lower_ not in ("to", "with"):
+                break
+            y = next((e for e in ents if e.start in (x.end + 1, x.end + 2)), None)
+            if y is None:
+                break
+            out.append((x, y, i, x.end))
+            if [t.lower_ for t in doc[y.end:y.end + 2]] != ["and", "of"]:
+                break
+            k = y.end + 1
+    return out
+
+
 def nominal_relations(sent: Span, ents: list[Span], taken: set[frozenset]) -> list[Relation]:
-    """The associations of one sentence the three patterns give, minus the pairs in ``taken``."""
+    """The associations and bindings of one sentence the patterns give, minus the pairs in ``taken``."""
     if len(ents) < 2:
         return []
     doc = sent.doc
     forms = trigger_forms()
     out = []
-    for x, y, t0, t1 in (*_role_of(doc, sent, ents, forms), *_between(doc, sent, ents), *_linked_pair(doc, sent, ents)):
+    found = [(*m, _ASSOCIATION) for m in (*_role_of(doc, sent, ents, forms), *_between(doc, sent, ents),
+                                          *_linked_pair(doc, sent, ents))]
+    found += [(*m, _BINDING) for m in _binding_of(doc, sent, ents)]
+    for x, y, t0, t1, trig in found:
         pair = frozenset((x.kb_id_, y.kb_id_))
-        if len(pair) < 2 or pair in taken or not allowed("associated_with", x.label_, y.label_):
+        if len(pair) < 2 or pair in taken or not allowed(trig.predicate, x.label_, y.label_):
             continue
         taken.add(pair)
-        out.append(_relation(doc, sent, x, y, _ASSOCIATION, t0, t1))
+        out.append(_relation(doc, sent, x, y, trig, t0, t1))
     return out
 
 

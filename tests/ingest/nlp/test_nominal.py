@@ -63,3 +63,16 @@ def test_a_pair_the_trigger_reader_joined_is_not_read_twice():
 ])
 def test_nominal_phrases_of_the_lexicon(text, expected):
     assert _pairs(text) == expected
+
+
+def test_the_binding_of_x_to_y_and_of_z_to_w():
+    assert _pairs("The binding of BACH1 to HMOX1 and of BACH1 to GPX4 was verified using ChIP.") == {
+        ("BACH1", "binds", "HMOX1"), ("BACH1", "binds", "GPX4")}
+    assert _pairs("We aimed to examine the binding of BACH1 to HMOX1.") == set()  # an aim, not a finding
+
+
+def test_resolution_of_a_herniation_is_its_resorption():
+    doc = default_pipeline()("Laminectomy was associated with spontaneous resolution of disc herniations.")
+    assert [(e.text, e.kb_id_) for e in doc.ents][-1] == ("resolution of disc herniations", "KG:herniated_disc_resorption")
+    assert {(r.subject.id, r.object.id) for r in doc._.relations} == {
+        ("KG:herniated_disc_resorption", "KG:laminectomy")}
