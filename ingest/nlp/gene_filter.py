@@ -49,7 +49,7 @@ concentrations""".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
-def plausible_text(text: str, stopwords: frozenset) -> bool:
+def plausible_text(text: str, stopwords: frozenset = frozenset()) -> bool:
     """The form alone could be a gene: not a number, Roman numeral, codon, spinal level or stop-word
     (with or without its hyphens: "T-G" of "Fib-T-G gel" is the stop-word TG, not thyroglobulin).
 

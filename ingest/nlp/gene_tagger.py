@@ -147,7 +147,7 @@ class GeneTagger:
                 genes.append(known)
                 continue
             span = doc[s:e]
-            if known is None and (not plausible_text(span.text, frozenset())
+            if known is None and (not plausible_text(span.text)
                                   or in_cell_line(text, span.start_char, span.end_char)):
                 continue  # the gene filter's rules hold for the CRF's spans too ("L2-3" is a spinal level)
             # a stop-word ("T-G" of "Fib-T-G gel", "ERK") stays a mention but takes no id

@@ -118,10 +118,9 @@ def _role_of(doc: Doc, sent: Span, ents: list[Span], forms) -> list[tuple[Span, 
     return out
 
 
-def _between(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Span, int, int]]:
+def _between(doc: Doc, sent: Span, ents: list[Span], forms) -> list[tuple[Span, Span, int, int]]:
     """(x, y, ...) of "the relationship between X and Y", "a correlation was found between X and Y"
     (a link noun right before "between" that the trigger reader knows is its own)."""
-    forms = trigger_forms()
     out = []
     for i in range(sent.start, sent.end - 3):
         if doc[i].lower_ != "between":
@@ -194,7 +193,7 @@ def nominal_relations(sent: Span, ents: list[Span], taken: set[frozenset]) -> li
     doc = sent.doc
     forms = trigger_forms()
     out = []
-    found = [(*m, _ASSOCIATION) for m in (*_role_of(doc, sent, ents, forms), *_between(doc, sent, ents),
+    found = [(*m, _ASSOCIATION) for m in (*_role_of(doc, sent, ents, forms), *_between(doc, sent, ents, forms),
                                           *_linked_pair(doc, sent, ents))]
     found += [(*m, _BINDING) for m in _binding_of(doc, sent, ents)]
     for x, y, t0, t1, trig in found:
