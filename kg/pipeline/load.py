@@ -77,10 +77,11 @@ def contested_pairs(edges: Iterable[Edge | dict[str, Any]]) -> dict[str, list[st
 
 
 def summarise(evidence: list[dict[str, Any]], contested_with: list[str] | None,
-              cfg: dict[str, Any]) -> dict[str, Any]:
+              cfg: dict[str, Any], memo: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> dict[str, Any]:
     """An edge's computed properties: :func:`edge_summary` of its evidence, contested also when another
-    predicate between the same two ends has the other sign. The one way belief reaches an edge."""
-    summary = edge_summary(evidence, cfg)
+    predicate between the same two ends has the other sign. The one way belief reaches an edge.
+    ``memo``: one dict per build and ``cfg`` (see :func:`edge_summary`)."""
+    summary = edge_summary(evidence, cfg, memo)
     if contested_with:
         summary["contested"] = True
         summary["contested_with"] = contested_with
@@ -110,9 +111,9 @@ def _build_evidence(loads: Sequence[SourceLoad]) -> dict[str, dict[str, dict[str
 
 
 def _with_summary(e: Edge, evidence: dict[str, dict[str, Any]], opposed: dict[str, list[str]],
-                  cfg: dict[str, Any]) -> Edge:
+                  cfg: dict[str, Any], memo: dict[tuple[Any, ...], dict[str, Any]]) -> Edge:
     """``e`` carrying the summary (belief, counts, contested) of ``evidence`` (key -> row)."""
-    summary = summarise([evidence[k] for k in sorted(evidence)], opposed.get(e.key), cfg)
+    summary = summarise([evidence[k] for k in sorted(evidence)], opposed.get(e.key), cfg, memo)
     return Edge(e.subject, e.predicate, e.object, e.sign, tuple(sorted({**dict(e.props), **summary}.items())))
 
 
@@ -137,6 +138,7 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
     # evidence stored before this build: none when the store starts empty (a fresh rebuild), and the
     # build's own evidence is all in build_ev, so the per-batch read-back is skipped then
     empty_before = store.stats()["edges"] == 0
+    memo: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sl in loads:
         nodes = sorted(sl.nodes.values(), key=lambda n: n.id)
         edges = sorted(sl.edges.values(), key=lambda e: e.key)
@@ -155,7 +157,7 @@ def load(store: Store, loads: Sequence[SourceLoad], *, strict: bool = False, bat
             for e in batch:
                 rows = {r["key"]: r for r in stored.get(e.key, ())}
                 rows.update(build_ev.get(e.key, {}))
-                summarised.append(_with_summary(e, rows, opposed, cfg))
+                summarised.append(_with_summary(e, rows, opposed, cfg, memo))
             store.upsert([], summarised, ev)
             if progress:
                 progress(len(batch) + len(ev))
@@ -179,6 +181,7 @@ def final_rows(loads: Sequence[SourceLoad], progress: Callable[[int], None] | No
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[str, dict[str, Any]] = {}
     evidence: dict[str, dict[str, Any]] = {}
+    memo: dict[tuple[Any, ...], dict[str, Any]] = {}
     for sl in loads:
         for n in sorted(sl.nodes.values(), key=lambda n: n.id):
             nodes[n.id] = merge_node_row(nodes.get(n.id), n.to_dict())
@@ -186,8 +189,9 @@ def final_rows(loads: Sequence[SourceLoad], progress: Callable[[int], None] | No
             # the row of _with_summary(e, …), without a new Edge (whose key would be hashed again)
             row = e.to_dict()
             ev = build_ev.get(e.key, {})
-            row.update(summarise([ev[k] for k in sorted(ev)], opposed.get(e.key), cfg))  # n_evidence included
-            edges[e.key] = {**edges.get(e.key, {"belief": None}), **row}
+            row.update(summarise([ev[k] for k in sorted(ev)], opposed.get(e.key), cfg, memo))  # belief included
+            old = edges.get(row["key"])
+            edges[row["key"]] = {**old, **row} if old else row
         if progress:
             progress(len(sl.nodes) + len(sl.edges) + len(sl.evidence))
     for rows in build_ev.values():  # the evidence rows already made (a later load's row wins, as in load)
@@ -305,8 +309,9 @@ def assemble(store: Store, cfg: dict[str, Any] | None = None, progress: Callable
     edges = list(store.iter_edges())
     opposed = contested_pairs(edges)
     props = {}
+    memo: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in edges:
-        props[e["key"]] = summarise(grouped.get(e["key"], []), opposed.get(e["key"]), cfg)
+        props[e["key"]] = summarise(grouped.get(e["key"], []), opposed.get(e["key"]), cfg, memo)
         if progress:
             progress()
     store.set_edge_props(props)

@@ -66,30 +66,44 @@ class SourceLoad:
 
     def add_row(self, where: str, nodes: Iterable[Node], edges: Iterable[Edge],
                 evidence: Iterable[Evidence], known_categories: dict[str, str] | None = None) -> bool:
-        """Validate one source row's records; keep them all or reject the row. Counts one read."""
+        """Validate one source row's records; keep them all or reject the row. Counts one read.
+
+        Written for the million rows of a full build (a gene set's memberships are one row each):
+        lists are taken as they come, and the categories of a row with no nodes of its own are
+        looked up directly.
+        """
         self.report.read += 1
-        nodes, edges, evidence = list(nodes), list(edges), list(evidence)
-        cats = {n.id: n.category for n in nodes}
+        nodes = nodes if type(nodes) is list else list(nodes)
+        edges = edges if type(edges) is list else list(edges)
+        evidence = evidence if type(evidence) is list else list(evidence)
+        onto, known = self.ontology, self.nodes
+        cats = {n.id: n.category for n in nodes} if nodes else {}
         for n in nodes:
-            reason = self.ontology.check_node(n.id, n.category, n.name)
+            reason = onto.check_node(n.id, n.category, n.name)
             if reason:
                 return self.reject(where, reason, counted=True)
         for e in edges:
-            sc = cats.get(e.subject) or self.category_of(e.subject) or (known_categories or {}).get(e.subject)
-            oc = cats.get(e.object) or self.category_of(e.object) or (known_categories or {}).get(e.object)
+            sc, oc = cats.get(e.subject), cats.get(e.object)
+            if sc is None:
+                sn = known.get(e.subject)
+                sc = sn.category if sn else (known_categories or {}).get(e.subject)
+            if oc is None:
+                on = known.get(e.object)
+                oc = on.category if on else (known_categories or {}).get(e.object)
             if sc is None or oc is None:
                 return self.reject(where, f"edge {e.subject} {e.predicate} {e.object} names an unknown node", counted=True)
-            reason = self.ontology.check_edge(e.subject, sc, e.predicate, e.object, oc, e.sign)
+            reason = onto.check_edge(e.subject, sc, e.predicate, e.object, oc, e.sign)
             if reason:
                 return self.reject(where, reason, counted=True)
-        keys = {e.key for e in edges}  # not | set(self.edges): copying every row made loads quadratic
-        for v in evidence:
-            if v.edge_key not in keys and v.edge_key not in self.edges:
-                return self.reject(where, "evidence for an edge not in this row", counted=True)
-            if not v.citation:
-                return self.reject(where, "missing citation", counted=True)
+        if evidence:
+            keys = {e.key for e in edges}  # not | set(self.edges): copying every row made loads quadratic
+            for v in evidence:
+                if v.edge_key not in keys and v.edge_key not in self.edges:
+                    return self.reject(where, "evidence for an edge not in this row", counted=True)
+                if not v.citation:
+                    return self.reject(where, "missing citation", counted=True)
         for n in nodes:
-            self.nodes[n.id] = merge_nodes(self.nodes.get(n.id), n)
+            known[n.id] = merge_nodes(known.get(n.id), n)
         for e in edges:
             self.edges.setdefault(e.key, e)
         for v in evidence:

@@ -135,6 +135,39 @@ def _walk(r: list[Any]) -> dict[str, Any]:
     return walk_row(dict(zip(WALK_FIELDS, r)))
 
 
+def _bulk_tables(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]],
+                 evidence: Sequence[dict[str, Any]], provenance: Sequence[dict[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """The Arrow table of each table of :data:`SCHEMA`, in ``COPY`` order, each made when asked for."""
+    import pyarrow as pa
+
+    yield "Entity", pa.table({
+        "id": [r["id"] for r in nodes], "category": [r.get("category") or "" for r in nodes],
+        "name": [r.get("name") or "" for r in nodes],
+        "synonyms": pa.array([list(r.get("synonyms") or []) for r in nodes], pa.list_(pa.string())),
+        "row": [_dump(r) for r in nodes]})
+    keys, subjects, objects = [r["key"] for r in edges], [r["subject"] for r in edges], [r["object"] for r in edges]
+    predicates = [r["predicate"] for r in edges]
+    signs = pa.array([int(r.get("sign") or 0) for r in edges], pa.int64())
+    beliefs = pa.array([r.get("belief") for r in edges], pa.float64())
+    yield "REL", pa.table({"from": subjects, "to": objects, "key": keys, "predicate": predicates, "sign": signs,
+                           "belief": beliefs})
+    evs_of: dict[str, list[str]] = {}
+    for v in evidence:
+        evs_of.setdefault(v["edge_key"], []).append(v["key"])
+    yield "EdgeIndex", pa.table({
+        "key": keys, "subject": subjects, "object": objects, "predicate": predicates,
+        "evidence": pa.array([sorted(evs_of.get(k, [])) for k in keys], pa.list_(pa.string())),
+        "row": [_dump(r) for r in edges], "sign": signs, "belief": beliefs,
+        **{f: pa.array([list(r.get(f) or ()) for r in edges], pa.list_(pa.string()))
+           for f in ("species", "designs", "sources")}})
+    del evs_of
+    yield "Evidence", pa.table({"key": [v["key"] for v in evidence], "edge_key": [v["edge_key"] for v in evidence],
+                                "row": [_dump(v) for v in evidence]})
+    yield "Provenance", pa.table({"pk": [json.dumps([p["source"], p["version"]]) for p in provenance],
+                                  "source": [p["source"] for p in provenance],
+                                  "row": [_dump(p) for p in provenance]})
+
+
 class LadybugStore:
     name = "ladybug"
     _console_conn: ladybug.Connection | None = None  # the connection the console's row_field is on
@@ -370,61 +403,50 @@ class LadybugStore:
     def replace_all(self, nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]],
                     evidence: Sequence[dict[str, Any]], provenance: Sequence[dict[str, Any]]) -> None:
         """Write these rows into a new database file beside this one with ``COPY`` (Parquet), then swap
-        it in (rename) and reopen: a kill before the rename leaves the old graph whole."""
+        it in (rename) and reopen: a kill before the rename leaves the old graph whole.
+
+        The engine releases the GIL while it copies, so each table is copied in a worker thread while
+        this one builds the next (in ``COPY`` order: the relationships need their entities first).
+        """
         import shutil
         import tempfile
+        from concurrent.futures import Future, ThreadPoolExecutor
 
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
-        evs_of: dict[str, list[str]] = {}
-        for v in evidence:
-            evs_of.setdefault(v["edge_key"], []).append(v["key"])
-        tables = {
-            "Entity": pa.table({"id": [r["id"] for r in nodes], "category": [r.get("category") or "" for r in nodes],
-                                "name": [r.get("name") or "" for r in nodes],
-                                "synonyms": pa.array([list(r.get("synonyms") or []) for r in nodes], pa.list_(pa.string())),
-                                "row": [_dump(r) for r in nodes]}),
-            "REL": pa.table({"from": [r["subject"] for r in edges], "to": [r["object"] for r in edges],
-                             "key": [r["key"] for r in edges], "predicate": [r["predicate"] for r in edges],
-                             "sign": pa.array([int(r.get("sign") or 0) for r in edges], pa.int64()),
-                             "belief": pa.array([r.get("belief") for r in edges], pa.float64())}),
-            "EdgeIndex": pa.table({"key": [r["key"] for r in edges], "subject": [r["subject"] for r in edges],
-                                   "object": [r["object"] for r in edges], "predicate": [r["predicate"] for r in edges],
-                                   "evidence": pa.array([sorted(evs_of.get(r["key"], [])) for r in edges],
-                                                        pa.list_(pa.string())),
-                                   "row": [_dump(r) for r in edges],
-                                   "sign": pa.array([int(r.get("sign") or 0) for r in edges], pa.int64()),
-                                   "belief": pa.array([r.get("belief") for r in edges], pa.float64()),
-                                   **{f: pa.array([list(r.get(f) or ()) for r in edges], pa.list_(pa.string()))
-                                      for f in ("species", "designs", "sources")}}),
-            "Evidence": pa.table({"key": [v["key"] for v in evidence], "edge_key": [v["edge_key"] for v in evidence],
-                                  "row": [_dump(v) for v in evidence]}),
-            "Provenance": pa.table({"pk": [json.dumps([p["source"], p["version"]]) for p in provenance],
-                                    "source": [p["source"] for p in provenance],
-                                    "row": [_dump(p) for p in provenance]}),
-        }
         new = self.path.with_name(self.path.name + ".new")
         new.unlink(missing_ok=True)
         remove_sidecars(new)
         work = Path(tempfile.mkdtemp(prefix=".kg-copy-", dir=self.path.parent))
+        copies: list[Future[None]] = []
         try:
             # the bulk COPY may use every core (a reader or an upsert keeps to one)
             db = ladybug.Database(str(new), buffer_pool_size=self.db_buffer, max_num_threads=os.cpu_count() or 1)
             conn = ladybug.Connection(db)
             for ddl in SCHEMA:
                 conn.execute(ddl)
-            for name, table in tables.items():
-                if table.num_rows:
-                    f = work / f"{name}.parquet"
-                    pq.write_table(table, f)
-                    conn.execute(f"COPY {name} FROM '{f}'")  # our own temp path, never user text
+
+            def copy(name: str, table: Any) -> None:
+                f = work / f"{name}.parquet"
+                pq.write_table(table, f)
+                conn.execute(f"COPY {name} FROM '{f}'")  # our own temp path, never user text
+
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-copy") as copier:  # in order
+                for name, table in _bulk_tables(nodes, edges, evidence, provenance):
+                    if copies and copies[-1].done():
+                        copies[-1].result()  # a failed COPY stops the build before more is made
+                    if table.num_rows:
+                        copies.append(copier.submit(copy, name, table))
+                for c in copies:
+                    c.result()
             conn.execute("CHECKPOINT")
             conn.close()
             db.close()
         except BaseException:
+            for c in copies:
+                c.cancel()
             new.unlink(missing_ok=True)
             remove_sidecars(new)
             raise

@@ -287,3 +287,31 @@ def test_a_killed_bulk_rebuild_leaves_the_old_graph_or_the_new_one_never_a_mix(t
     rebuild(store, loads)
     assert content_hash(store) == new
     store.close()
+
+
+@pytest.mark.parametrize("table", ["Entity", "Evidence"])
+def test_a_copy_that_fails_leaves_the_old_graph_and_no_files(tmp_path, table):
+    """The tables are copied in a worker thread while the next is made: a COPY the engine refuses
+    (two rows with one primary key), first or last, raises here and leaves the old graph whole,
+    with neither the half-made file nor its Parquet behind."""
+    from kg.records.model import Edge, Evidence, Node
+
+    path = tmp_path / "graph.lbug"
+    store = LadybugStore(path, buffer_mb=64)
+    store.upsert([Node("HGNC:1", "gene", "A"), Node("HGNC:2", "gene", "B")], [Edge("HGNC:1", "activates", "HGNC:2", 1)],
+                 [])
+    old = content_hash(store)
+    nodes = [Node(f"HGNC:{i}", "gene", f"G{i}").to_dict() for i in range(1, 2001)]
+    edges = [Edge(f"HGNC:{i}", "activates", f"HGNC:{i + 1}", 1).to_dict() for i in range(1, 2000)]
+    evidence = [Evidence(e["key"], "curated", "PMID:1").to_dict() for e in edges]
+    if table == "Entity":
+        nodes.append(dict(nodes[0]))
+    else:
+        evidence.append(dict(evidence[0]))
+    with pytest.raises(RuntimeError, match="(?i)duplicate|primary key"):
+        store.replace_all(nodes, edges, evidence, [])
+    assert content_hash(store) == old and store.stats()["nodes"] == 2
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".kg-copy-", "graph.lbug.new"))]
+    store.replace_all(nodes[:2000], edges, evidence[:1999], [])  # and the store still writes
+    assert store.stats()["nodes"] == 2000 and store.stats()["evidence"] == 1999
+    store.close()
