@@ -410,7 +410,7 @@ class LadybugStore:
         """
         import shutil
         import tempfile
-        from concurrent.futures import Future, ThreadPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor
 
         import pyarrow.parquet as pq
 
@@ -420,7 +420,8 @@ class LadybugStore:
         new.unlink(missing_ok=True)
         remove_sidecars(new)
         work = Path(tempfile.mkdtemp(prefix=".kg-copy-", dir=self.path.parent))
-        copies: list[Future[None]] = []
+        db: ladybug.Database | None = None
+        conn: ladybug.Connection | None = None
         try:
             # the bulk COPY may use every core (a reader or an upsert keeps to one)
             db = ladybug.Database(str(new), buffer_pool_size=self.db_buffer, max_num_threads=os.cpu_count() or 1)
@@ -431,22 +432,25 @@ class LadybugStore:
             def copy(name: str, table: Any) -> None:
                 f = work / f"{name}.parquet"
                 pq.write_table(table, f)
+                assert conn is not None
                 conn.execute(f"COPY {name} FROM '{f}'")  # our own temp path, never user text
 
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-copy") as copier:  # in order
-                for name, table in _bulk_tables(nodes, edges, evidence, provenance):
-                    if copies and copies[-1].done():
-                        copies[-1].result()  # a failed COPY stops the build before more is made
-                    if table.num_rows:
-                        copies.append(copier.submit(copy, name, table))
-                for c in copies:
+            copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-copy")  # one worker: in order
+            try:
+                for c in [copier.submit(copy, name, table)
+                          for name, table in _bulk_tables(nodes, edges, evidence, provenance) if table.num_rows]:
                     c.result()
+            finally:
+                copier.shutdown(cancel_futures=True)  # after a failure, the copies not begun never run
             conn.execute("CHECKPOINT")
             conn.close()
             db.close()
         except BaseException:
-            for c in copies:
-                c.cancel()
+            # closed before its files go: an exception's traceback can keep the half-made database
+            # alive, and the next rebuild's file of the same name then fails its checkpoint
+            for handle in (conn, db):
+                if handle is not None:
+                    handle.close()
             new.unlink(missing_ok=True)
             remove_sidecars(new)
             raise
