@@ -350,6 +350,17 @@ def _appositive_head(doc: Doc, before: list[Span], t0: int, sent_start: int) -> 
 _COPULA = BE - {"be", "been", "being"}  # the finite forms: "the cause of X is Y"
 
 
+def _clause_opening(doc: Doc, sent_start: int, t0: int) -> int:
+    """Where the clause holding ``t0`` opens: the sentence start, or the token after the last
+    ", and" / ", but" / ";" before ``t0`` ("…, and the leading cause of LBP is IDD")."""
+    for i in range(t0 - 1, sent_start, -1):
+        if doc[i].text == ";":
+            return i + 1
+        if doc[i].lower_ in ("and", "but") and doc[i - 1].text == ",":
+            return i + 1
+    return sent_start
+
+
 def _inverted_cause(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int,
                     t1: int) -> tuple[Span, Span] | None:
     """(cause, effect) of "The most common cause of X is Y" (Y increases X): the noun phrase opens
@@ -359,9 +370,14 @@ def _inverted_cause(doc: Doc, sent: Span, before: list[Span], after: list[Span],
     >>> [(r.subject.text, r.predicate, r.object.text) for r in default_pipeline()(
     ...     "The most common cause of sciatica is lumbar disc herniation.")._.relations]
     [('lumbar disc herniation', 'increases', 'sciatica')]
+    >>> [(r.subject.text, r.object.text) for r in default_pipeline()(
+    ...     "Low back pain (LBP) is common, and the leading cause of LBP is disc degeneration.")._.relations]
+    [('disc degeneration', 'LBP')]
     """
-    if (doc[t1].lower_ not in ("cause", "causes") or t1 + 1 >= sent.end or doc[t1 + 1].lower_ != "of"
-            or before or t0 - sent.start > 5 or not after):
+    if doc[t1].lower_ not in ("cause", "causes") or t1 + 1 >= sent.end or doc[t1 + 1].lower_ != "of" or not after:
+        return None
+    start = _clause_opening(doc, sent.start, t0)
+    if t0 - start > 5 or any(e.end > start for e in before):
         return None
     x = after[0]
     if x.start - t1 > 3 or x.end >= sent.end or doc[x.end].lower_ not in _COPULA:

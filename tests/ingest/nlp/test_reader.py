@@ -343,7 +343,9 @@ def test_results_in_names_its_object_and_which_its_antecedent():
         (r[0], r[1], r[2]) for r in _rels(text)]
     text = ("A common surgical procedure is lumbar partial discectomy (excision of the herniated disc causing "
             "nerve root compression), which results in further disc degeneration.")
-    assert [(r[0], r[1], r[2]) for r in _rels(text)] == [("discectomy", "increases", "disc degeneration")]
+    assert sorted((r[0], r[1], r[2]) for r in _rels(text)) == [
+        ("discectomy", "increases", "disc degeneration"),
+        ("herniated disc", "increases", "compression")]  # the bracket's own claim: a stimulus may be an effect
     # the antecedent went unrecognised: no earlier mention takes its place
     assert _rels("The progression of IDD is closely related to the inflammatory microenvironment, which "
                  "results in extracellular matrix degradation.") == []
@@ -403,3 +405,23 @@ def test_a_copular_subject_before_a_participle_and_underlies():
     assert [(r[0], r[1], r[2]) for r in _rels("Inflammation underlies disc degeneration.")] == [
         ("Inflammation", "increases", "disc degeneration")]
     assert _rels("The underlying mechanism of disc degeneration is unclear.") == []  # the adjective
+
+
+def test_the_leading_cause_after_a_clause_and_a_surgery_that_decompresses():
+    # "…, and the leading cause of LBP is IDD": the noun phrase opens its clause, not the sentence
+    assert [(r[0], r[1], r[2], r[3]) for r in _rels(
+        "Low back pain (LBP) is one of the most common health problems, and the leading cause of LBP is "
+        "intervertebral disc degeneration (IDD).")] == [("intervertebral disc degeneration", "increases", "LBP", 1)]
+    # a cause with no mention after the copula is no claim
+    assert _rels("The leading cause of LBP, and of sciatica, is unclear.") == []
+    # a mechanical stimulus can be what a procedure produces (literature_range of increases)
+    assert [(r[0], r[1], r[2]) for r in _rels(
+        "Percutaneous cement discoplasty induced a significant foraminal decompression.")] == [
+        ("discoplasty", "increases", "decompression")]
+
+
+def test_mediated_by_is_an_unsigned_association():
+    rels = _rels("TMEM100 expression was mediated by IL-6.")
+    assert [(r[1], r[3]) for r in rels] == [("associated_with", 0)]
+    assert {rels[0][0], rels[0][2]} == {"TMEM100", "IL-6"}
+    assert _rels("Inflammatory mediators were measured.") == []  # "mediators" is no trigger
