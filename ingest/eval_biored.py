@@ -17,9 +17,10 @@ NCBI Gene id through the HGNC table; chemicals -> the MeSH id of the dictionary 
   gene–chemical, chemical–chemical, gene–disease, chemical–disease; variant relations are counted
   in ``all_relations`` only (the graph has no variants). First ignoring the relation type, then
   requiring it (our sign +1 -> Positive_Correlation, -1 -> Negative_Correlation, binds -> Bind,
-  0 -> Association; a pair's type is the one most of our sentences for it assert). Our phenotype
-  ids are ``KG:`` slugs, not MeSH, so disease pairs are predicted but can never be right; they are
-  scored anyway, because they are claims in BioRED's space.
+  0 -> Association; a pair's type is the one most of our sentences for it assert). Diseases are
+  named by the MeSH dictionary learned from BioRED Train; the project lexicon's phenotypes speak
+  MeSH through the crosswalk learned from Train (:func:`phenotype_mesh`), and
+  a phenotype Train never names keeps its own id, so it is counted as predicted but never matches.
 
 Tuning (the learned dictionaries, the rules) uses Train and Dev only; Test is reported.
 
@@ -29,10 +30,13 @@ Tuning (the learned dictionaries, the rules) uses Train and Dev only; Test is re
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.biored import BioredDoc, read_pubtator
 from ingest.hgnc import HGNCResolver, default_resolver
+from ingest.nlp.dictionaries import lexicon_terms
+from ingest.nlp.learned import learn_forms, train_docs
 from ingest.nlp.species import document_species
 
 TYPE_OF_SIGN = {1: "Positive_Correlation", -1: "Negative_Correlation", 0: "Association"}
@@ -67,8 +71,10 @@ def our_id(resolver: HGNCResolver, category: str, kb_id: str, species: str = "hu
 
     A gene of a rat or mouse document (:func:`ingest.nlp.species.document_species`) takes the
     rodent NCBI id learned from BioRED Train for its human orthologue, when Train has one; else the
-    human id. Anything we cannot express there (a gene group, a ``KG:`` phenotype, a gene without
-    an NCBI id) keeps our own id, so it can be counted as predicted but never matches.
+    human id. A phenotype of the project lexicon (``KG:`` or an ontology id) takes the MeSH id
+    BioRED Train gives one of its forms (:func:`phenotype_mesh`). Anything we
+    cannot express there (a gene group, a phenotype Train never names, a gene without an NCBI id)
+    keeps our own id, so it can be counted as predicted but never matches.
 
     >>> our_id(default_resolver(), "gene", "HGNC:7173"), our_id(default_resolver(), "chemical", "MESH:D005947")
     ('4314', 'D005947')
@@ -81,9 +87,29 @@ def our_id(resolver: HGNCResolver, category: str, kb_id: str, species: str = "hu
             if rodent:
                 return rodent
         return _entrez(resolver, kb_id) or kb_id
-    if category == "chemical" and kb_id.startswith("MESH:"):
+    if kb_id.startswith("MESH:") and category in ("chemical", "phenotype", "disease"):
         return kb_id.removeprefix("MESH:")
+    if category in ("phenotype", "disease"):
+        return phenotype_mesh().get(kb_id, kb_id)
     return kb_id
+
+
+@lru_cache(maxsize=1)
+def phenotype_mesh() -> dict[str, str]:
+    """Project phenotype id (``KG:low_back_pain``) -> the MeSH id BioRED Train annotates one of its
+    lexicon forms with: the term's name first, else its most annotated form. A crosswalk learned
+    from Train, used to speak BioRED's id space in the evaluation and training, never to tag text.
+    """
+    forms = learn_forms(train_docs(), "DiseaseOrPhenotypicFeature", fold=True)
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
+    for form, term in lexicon_terms().items():
+        hit = forms.get(form)
+        if term.category != "phenotype" or hit is None or not (hit[0][:1] in "DC" and hit[0][1:2].isdigit()):
+            continue
+        rank = (form == term.name.lower(), hit[1])
+        if term.id not in best or rank > best[term.id][0]:
+            best[term.id] = (rank, hit[0])
+    return {k: v for k, (_r, v) in best.items()}
 
 
 def evaluate_ner(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None = None) -> dict:
@@ -91,7 +117,8 @@ def evaluate_ner(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None 
 
     nlp = nlp or default_pipeline()
     resolver = resolver or default_resolver()
-    kinds = {"gene": ("GeneOrGeneProduct", ("gene", "gene_group")), "chemical": ("ChemicalEntity", ("chemical",))}
+    kinds = {"gene": ("GeneOrGeneProduct", ("gene", "gene_group")), "chemical": ("ChemicalEntity", ("chemical",)),
+             "disease": ("DiseaseOrPhenotypicFeature", ("phenotype",))}
     gold_span = {k: set() for k in kinds}
     gold_id = {k: set() for k in kinds}
     pred_span = {k: set() for k in kinds}
@@ -128,8 +155,11 @@ def evaluate_ner(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver | None 
             out["exact_span"] = block["exact_span"]
             out["normalised_ncbi_gene"] = block["normalised_id"]
             out["gene_document_concepts"] = block["document_concepts"]
-        else:
+        elif kind == "chemical":
             out["chemical"] = {**block, "note": "chemical dictionary learned from BioRED Train (MeSH ids)"}
+        else:
+            out["disease"] = {**block, "note": "disease dictionary learned from BioRED Train (MeSH ids) after the "
+                                               "project's phenotype lexicon (its ids spoken as MeSH via Train)"}
     out["method"] = ("end to end from raw text; predicted ids only from our normaliser (no gold-span "
                      "alignment); normalised_id needs the exact span and one of the gold ids")
     return out
@@ -239,8 +269,12 @@ def evaluate_relations(docs: list[BioredDoc], nlp=None, resolver: HGNCResolver |
                     "genes BioRED Train names (no offline table here gives other rodent NCBI ids); it bounds "
                     "recall for any reader of this project, whatever its pairing"}
         block["gene_chemical"]["note"] = "chemical NER: dictionary learned from BioRED Train (MeSH ids)"
-        for k in ("gene_disease", "chemical_disease"):
-            block[k]["note"] = "our phenotype ids are KG: slugs, not MeSH: these predictions cannot match"
+        dis = ("gene_disease", "chemical_disease")
+        block["gene_disease_plus_chemical_disease"] = {
+            "type_ignored": prf(sum(len(pred[reader][k] & gold[k]) for k in dis),
+                                sum(len(pred[reader][k]) for k in dis), sum(len(gold[k]) for k in dis)),
+            "gold_pairs_with_both_ids_found": sum(reachable[k] for k in dis),
+            "note": "diseases: the dictionary learned from BioRED Train (MeSH) after the project's phenotype lexicon"}
         block["all_relations"]["note"] = "every gold relation of the split, variant relations included"
         out[reader] = block
     out["rules"]["reader"] = "sentence rules (ingest.nlp.relations)"

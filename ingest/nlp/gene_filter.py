@@ -1,5 +1,5 @@
 """Drop gene candidates that are probably not genes: stop-words, single letters, Roman numerals,
-p-values, units, cell lines ("THP-1" is not GLI2), spinal levels ("L4/5"), short forms an
+p-values, units, cell lines ("THP-1" is not GLI2), assay kits ("CCK-8"), spinal levels ("L4/5"), short forms an
 abbreviation defines as something else ("nucleus pulposus (NP)", "herniated nucleus pulposus
 (HNP)" is not KLK8), and short all-capital aliases with nothing molecular in their sentence
 ("NID at 3 months": the neck disability index, not NID1). Gene groups are kept.
@@ -110,7 +110,8 @@ def gene_filter(doc: Doc) -> Doc:
 
 @lru_cache(maxsize=1)
 def _cell_line_pattern() -> re.Pattern | None:
-    names = load_ontology().lexicons.get("cell_lines", ())
+    lex = load_ontology().lexicons
+    names = [*lex.get("cell_lines", ()), *lex.get("assay_kits", ())]
     if not names:
         return None
     alts = []
@@ -121,10 +122,13 @@ def _cell_line_pattern() -> re.Pattern | None:
 
 
 def cell_line_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of cell-line names (``cell_lines`` in ontology/lexicons.yaml).
+    """Character spans of cell-line and assay-kit names (``cell_lines``, ``assay_kits`` in
+    ontology/lexicons.yaml).
 
     >>> cell_line_spans("THP-1-derived macrophages and HEK 293T cells")
     [(0, 5), (30, 38)]
+    >>> cell_line_spans("viability by the CCK-8 assay")
+    [(17, 22)]
     """
     pat = _cell_line_pattern()
     return [(m.start(), m.end()) for m in pat.finditer(text)] if pat else []

@@ -1,10 +1,10 @@
 """Dictionaries learned from BioRED *Train* annotations (tuning data only, never Dev/Test).
 
-Each annotated surface form (gene/protein or chemical) is kept when the annotators tagged it in
+Each annotated surface form (gene/protein, chemical or disease) is kept when the annotators tagged it in
 at least ``min_precision`` of its occurrences in the Train texts (token-aligned), so words that
 are usually not entities ("CAT", "lead") are dropped. Gene forms map to HGNC ids (BioRED's NCBI
 Gene id when human, else the HGNC symbol/name the form spells — rodent orthologues); chemical
-forms map to ``MESH:<id>`` as BioRED gives it. The Train file is
+and disease forms map to ``MESH:<id>`` as BioRED gives it. The Train file is
 ``../shared/data/corpora/BioRED/Train.PubTator`` beside the project (``KG_BIORED_TRAIN``
 overrides; a missing file gives empty dictionaries, so the extractor still runs without it).
 
@@ -100,6 +100,18 @@ def learned_chemicals() -> dict[str, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def learned_diseases() -> dict[str, tuple[str, str]]:
+    """Lower-cased disease/phenotype form -> (``MESH:<id>``, form) learned from BioRED Train
+    (``DiseaseOrPhenotypicFeature``; OMIM-only forms are left out: the graph names diseases by MeSH
+    or its own ontologies)."""
+    out = {}
+    for form, (eid, ann, occ) in learn_forms(train_docs(), "DiseaseOrPhenotypicFeature", fold=True).items():
+        if len(form) >= 3 and _ALNUM.search(form) and keep(ann, occ) and eid[:1] in "DC" and eid[1:2].isdigit():
+            out[form] = (f"MESH:{eid}", form)
+    return out
+
+
 def learned_gene_forms() -> dict[str, tuple[str, int, int]]:
     """Gene/protein form -> (NCBI Gene id, annotated, occurrences), filtered by precision."""
     return {f: v for f, v in learn_forms(train_docs(), "GeneOrGeneProduct").items()
@@ -135,3 +147,4 @@ def learned_rodent_ids() -> dict[tuple[str, str], str]:
                 if x and x != "-" and x not in human:
                     votes[(res.hgnc_id, species)][x] += 1
     return {k: c.most_common(1)[0][0] for k, c in votes.items()}
+

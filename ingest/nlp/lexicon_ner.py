@@ -27,17 +27,27 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.nlp.dictionaries import Term, lexicon_terms
-from ingest.nlp.learned import learned_chemicals
+from ingest.nlp.gene_filter import in_cell_line
+from ingest.nlp.learned import learned_chemicals, learned_diseases
 from ingest.nlp.model import doc_text
 
 
-@Language.factory("lexicon_ner", default_config={"chemicals": True})
-def make_lexicon_ner(nlp: Language, name: str, chemicals: bool):
-    """``chemicals``: also tag the chemical forms learned from BioRED Train (``MESH:`` ids)."""
+@Language.factory("lexicon_ner", default_config={"chemicals": True, "diseases": True})
+def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool):
+    """``chemicals`` / ``diseases``: also tag the chemical / disease forms learned from BioRED Train
+    (``MESH:`` ids; a disease is a ``phenotype``). The project lexicon wins a form both know."""
     terms = dict(lexicon_terms())
     if chemicals:
         for form, (mid, text) in learned_chemicals().items():
             terms.setdefault(form, Term(mid, "chemical", text))
+    if diseases:
+        # a MeSH concept the lexicon names as something else is no disease here: Train tags
+        # "inflammation" (a GO process in the lexicon) D007249, so "inflammatory" is left out too
+        learned = learned_diseases()
+        claimed = {learned[f][0] for f, t in terms.items() if t.category != "phenotype" and f in learned}
+        for form, (mid, text) in learned.items():
+            if mid not in claimed:
+                terms.setdefault(form, Term(mid, "phenotype", text))
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     forms = sorted(terms)
     for form, pattern in zip(forms, nlp.tokenizer.pipe(forms)):
@@ -53,8 +63,10 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool):
         spans = filter_spans(spans + tissue_led(doc, spans) + bracket_interrupted(doc, spans, terms))
         if chemicals:
             spans = filter_spans(spans + morphology_terms(doc, spans, doc._.abbreviations or {}))
+        text = doc_text(doc)
+        spans = [s for s in spans if s.label_ != "chemical" or not in_cell_line(text, s.start_char, s.end_char)]
         if doc._.abbreviations:
-            spans = drop_redefined(spans, doc._.abbreviations, doc_text(doc))
+            spans = drop_redefined(spans, doc._.abbreviations, text)
             spans = filter_spans(propagate_terms(doc, spans + plain, doc._.abbreviations) + spans)
         doc.spans["terms"] = spans
         return doc

@@ -2,11 +2,12 @@
 
 The rule reader (:mod:`ingest.nlp.relations`) reads one sentence at a time and prefers no edge to
 a wrong one. BioRED's relations are document-level: "TNF ... MMP3" may be related although no
-single sentence says how. This component proposes every unordered pair of gene, gene-family and
-chemical concepts of a document, describes it with features that need no gold data (how often and
+single sentence says how. This component proposes every unordered pair of gene, gene-family,
+chemical and disease/phenotype concepts of a document (never two diseases: BioRED relates none), describes it with features that need no gold data (how often and
 where the two co-occur, their frequency ranks, the title, the words between the closest mentions,
 whether a rule relation joins them), and scores it with a logistic model trained by
-``kg train pairs`` (:mod:`ingest.nlp.train_pairs`) on BioRED Train, its threshold chosen on Dev.
+``kg train pairs`` (:mod:`ingest.train_pairs`) on BioRED Train, its threshold chosen on Dev; pairs
+with a disease side have a model and threshold of their own (``disease`` in the spec).
 
 The model is shipped as JSON (``kg/datapack/models/pairs.json``: feature weights, bias,
 threshold, type weights, the training data and scores), so prediction needs no pickle and no
@@ -17,9 +18,12 @@ mentions, the probability, BioRED's relation type the type model predicts, and t
 closest co-occurrence (``None`` when the two never share a sentence: such a pair is a document-level
 claim, never sentence evidence).
 
->>> m = PairModel({"bias": 0.0, "threshold": 0.5, "weights": {"co_sent=1": 2.0}, "types": {}})
+>>> m = PairModel({"bias": 0.0, "threshold": 0.5, "weights": {"co_sent=1": 2.0}, "types": {},
+...                "disease": {"bias": -1.0, "threshold": 0.2, "weights": {}}})
 >>> round(m.probability({"co_sent=1": 1.0}), 3), round(m.probability({}), 3)
 (0.881, 0.5)
+>>> round(m.probability({"co_sent=1": 1.0}, "disease_gene"), 3), m.threshold_for("disease_gene")
+(0.269, 0.2)
 """
 from __future__ import annotations
 
@@ -37,8 +41,8 @@ from spacy.tokens import Doc, Span
 from ingest.nlp.model import Mention, sentence_spans
 from ingest.nlp.relations import mention
 
-#: mention category -> the side of a pair the model was trained on
-SIDE = {"gene": "gene", "gene_group": "gene", "chemical": "chemical"}
+#: mention category -> the side of a pair the model was trained on (BioRED's sides)
+SIDE = {"gene": "gene", "gene_group": "gene", "chemical": "chemical", "phenotype": "disease"}
 #: BioRED relation types the type model may predict
 TYPES = ("Association", "Positive_Correlation", "Negative_Correlation", "Bind", "Cotreatment",
          "Drug_Interaction", "Comparison", "Conversion")
@@ -70,7 +74,8 @@ class Pair:
 class PairModel:
     """A logistic model over sparse binary features, plus a multinomial type model.
 
-    ``spec``: ``{"bias", "threshold", "weights": {feature: w}, "types": {type: {"bias", "weights"}}}``.
+    ``spec``: ``{"bias", "threshold", "weights": {feature: w}, "types": {type: {"bias", "weights"}},
+    "disease": {"bias", "threshold", "weights"}}``; without ``disease``, disease pairs use the first model.
     """
 
     def __init__(self, spec: dict[str, Any]):
@@ -78,11 +83,20 @@ class PairModel:
         self.bias = float(spec["bias"])
         self.threshold = float(spec["threshold"])
         self.weights: dict[str, float] = spec["weights"]
+        self.disease: dict[str, Any] = spec.get("disease") or {"bias": self.bias, "threshold": self.threshold,
+                                                                "weights": self.weights}
         self.types: dict[str, dict[str, Any]] = spec.get("types") or {}
 
-    def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) * v for f, v in feats.items())
+    def probability(self, feats: dict[str, float], kind: str = "") -> float:
+        """P(related) of a pair of ``kind`` (a disease side picks the disease model)."""
+        bias, weights = (float(self.disease["bias"]), self.disease["weights"]) if "disease" in kind \
+            else (self.bias, self.weights)
+        z = bias + sum(weights.get(f, 0.0) * v for f, v in feats.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def threshold_for(self, kind: str) -> float:
+        """The threshold of a pair kind (``gene_gene``, ``disease_gene``, ...): diseases have their own."""
+        return float(self.disease["threshold"]) if "disease" in kind else self.threshold
 
     def type_of(self, feats: dict[str, float]) -> str:
         """The most probable relation type (argmax of the type model's scores; Association without one)."""
@@ -122,6 +136,11 @@ def _concepts(doc: Doc) -> dict[str, list[Span]]:
     return out
 
 
+def pair_kind_of(x: Span, y: Span) -> str:
+    """The sides of two mentions, sorted and joined: ``gene_gene``, ``chemical_gene``, ``disease_gene``."""
+    return "_".join(sorted((SIDE[x.label_], SIDE[y.label_])))
+
+
 Candidate = tuple[str, str, dict[str, float], tuple[int, int] | None, tuple[Span, Span]]
 
 
@@ -138,19 +157,26 @@ def pair_features(doc: Doc) -> list[Candidate]:
     starts = [s.start for s in sents]
     sent_of = {id(e): bisect_right(starts, e.start) - 1 for ms in concepts.values() for e in ms}
     counts = {k: len(v) for k, v in concepts.items()}
-    ranked = sorted(counts, key=lambda k: (-counts[k], concepts[k][0].start))
-    rank = {k: i for i, k in enumerate(ranked)}
+    # frequency ranks and the concept count: among genes and chemicals for their pairs (diseases must
+    # not move them), among all concepts for pairs with a disease side
+    molecular = [k for k, v in concepts.items() if SIDE[v[0].label_] != "disease"]
+    ranks = {}
+    for scope, keys in (("molecular", molecular), ("all", list(concepts))):
+        ranked = sorted(keys, key=lambda k: (-counts[k], concepts[k][0].start))
+        ranks[scope] = ({k: i for i, k in enumerate(ranked)}, _bin(len(keys)))
     ruled: dict[tuple[str, str], list] = {}
     for r in doc._.relations or []:
         ruled.setdefault(tuple(sorted((r.subject.id, r.object.id))), []).append(r)
-    n_concepts = _bin(len(concepts))
     last = len(sents) - 1
     out = []
     ids = sorted(concepts)
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
             ma, mb = concepts[a], concepts[b]
-            kind = "_".join(sorted((SIDE[ma[0].label_], SIDE[mb[0].label_])))
+            kind = pair_kind_of(ma[0], mb[0])
+            if kind == "disease_disease":
+                continue
+            rank, n_concepts = ranks["all" if "disease" in kind else "molecular"]
             sa = {sent_of[id(e)] for e in ma}
             sb = {sent_of[id(e)] for e in mb}
             shared = sa & sb
@@ -225,8 +251,9 @@ class PairScorer:
             return doc
         found = []
         for _a, _b, feats, sentence, (x, y) in pair_features(doc):
-            p = self.model.probability(feats)
-            if p >= self.model.threshold:
+            kind = pair_kind_of(x, y)
+            p = self.model.probability(feats, kind)
+            if p >= self.model.threshold_for(kind):
                 found.append(Pair(mention(x), mention(y), p, self.model.type_of(feats), sentence))
         found.sort(key=lambda x: -x.probability)
         doc._.pairs = found

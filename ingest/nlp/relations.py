@@ -667,6 +667,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         elif passive:
             subj_list = [e for e in after if e.start > by_i][:1]
             subj = subj_list[0] if subj_list and subj_list[0].start - by_i <= 4 else None
+            if subj is not None and any(t.lower_.endswith("ing") and len(t) > 4 for t in doc[by_i + 1:subj.start]):
+                subj = None  # "caused by Mycobacterium abscessus necessitating decompression": another clause
             if (by_i + 1 < sent.end and doc[by_i + 1].lower_.endswith("ing")
                     and not (subj is not None and subj.start == by_i + 1)):
                 subj = None  # "blocked by inhibiting the RhoA pathway": the agent is an action ("by ageing" is one)

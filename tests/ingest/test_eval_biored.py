@@ -40,6 +40,10 @@ def test_relations_score_every_gold_relation_of_the_split():
         both = rel["gene_gene_plus_gene_chemical"]["type_ignored"]
         assert both["gold"] == rel["gene_gene"]["type_ignored"]["gold"] + rel["gene_chemical"]["type_ignored"]["gold"]
     assert out["pair_model"]["gene_chemical"]["type_ignored"]["predicted"] > 0  # chemicals learned from Train
+    dis = out["pair_model"]["gene_disease_plus_chemical_disease"]["type_ignored"]
+    assert dis["gold"] == (out["pair_model"]["gene_disease"]["type_ignored"]["gold"]
+                           + out["pair_model"]["chemical_disease"]["type_ignored"]["gold"])
+    assert dis["tp"] > 0  # diseases are named in BioRED's MeSH space, so disease pairs can be right
     # the learned pair model finds more gold pairs than the sentence rules, on Dev (its tuning split)
     assert (out["pair_model"]["gene_gene_plus_gene_chemical"]["type_ignored"]["tp"]
             > 3 * out["rules"]["gene_gene_plus_gene_chemical"]["type_ignored"]["tp"])
@@ -75,6 +79,14 @@ def test_learned_dictionaries_come_from_train_only():
 
     assert train_path().name == "Train.PubTator"
     assert learned_chemicals()["glucose"][0] == "MESH:D005947"
+    from ingest.eval_biored import our_id, phenotype_mesh
+    from ingest.hgnc import default_resolver
+    from ingest.nlp.learned import learned_diseases
+
+    assert learned_diseases()["tumor"][0] == "MESH:D009369"
+    assert phenotype_mesh()["KG:low_back_pain"] == "D017116"
+    assert our_id(default_resolver(), "phenotype", "KG:low_back_pain") == "D017116"
+    assert our_id(default_resolver(), "phenotype", "KG:herniated_disc_resorption") == "KG:herniated_disc_resorption"
     genes = learned_gene_forms()
     assert genes and all(ann / occ >= 0.5 for _id, ann, occ in genes.values())
     train = read_pubtator(shared_data() / "corpora" / "BioRED" / "Train.PubTator")
@@ -92,6 +104,8 @@ def test_cli_writes_figures(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["eval", "ner", "--split", "Dev", "--json",
                                    "--corpus", str(shared_data() / "corpora" / "BioRED")])
     assert res.exit_code == 0, res.output
-    assert json.loads(out.read_text())["ner_Dev"]["exact_span"]["gold"] == 1087
+    figures = json.loads(out.read_text())["ner_Dev"]
+    assert figures["exact_span"]["gold"] == 1087
+    assert figures["disease"]["exact_span"]["gold"] == 982 and figures["disease"]["exact_span"]["tp"] > 0
     bad = CliRunner().invoke(app, ["eval", "ner", "--split", "Nope"])
     assert bad.exit_code == 1

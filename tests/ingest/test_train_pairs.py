@@ -32,6 +32,10 @@ def test_kg_train_pairs_reproduces_the_shipped_model(tmp_path):
     assert set(new["weights"]) == set(shipped["weights"])
     assert max(abs(new["weights"][k] - shipped["weights"][k]) for k in new["weights"]) < 1e-3
     assert new["dev_gene_gene_plus_gene_chemical"] == shipped["dev_gene_gene_plus_gene_chemical"]
+    nd, sd = new["disease"], shipped["disease"]  # the model of pairs with a disease side, tuned alike
+    assert nd["C"] == sd["C"] and abs(nd["threshold"] - sd["threshold"]) < 1e-3 and set(nd["weights"]) == set(sd["weights"])
+    assert nd["dev_gene_disease_plus_chemical_disease"] == sd["dev_gene_disease_plus_chemical_disease"]
+    assert sd["dev_gene_disease_plus_chemical_disease"]["gold"] > 500  # every Dev gene/chemical-disease pair
 
 
 def test_kg_train_pairs_needs_the_corpus(tmp_path):

@@ -186,6 +186,18 @@ def test_chemicals_rodent_symbols_protein_names_and_sets():
     assert "TAG" not in ents
 
 
+def test_diseases_learned_from_train_after_the_project_lexicon():
+    ents = {e[0]: (e[1], e[2]) for e in _ents(
+        "Patients with hypertension and low back pain showed chronic inflammation and inflammatory cytokines.")}
+    assert ents["hypertension"] == ("phenotype", "MESH:D006973")  # learned from BioRED Train
+    assert ents["low back pain"] == ("phenotype", "KG:low_back_pain")  # the lexicon's term wins its form
+    # Train's disease "inflammation" (D007249) is a GO process in the lexicon: none of its forms is a disease
+    assert ents.get("chronic inflammation", ("", ""))[0] != "phenotype"
+    assert "inflammatory" not in ents or ents["inflammatory"][0] != "phenotype"
+    only = build_pipeline([("bio_sentences", {}), ("lexicon_ner", {"diseases": False})])
+    assert "hypertension" not in {s.text for s in only("Patients with hypertension.").spans["terms"]}
+
+
 # -- GO processes beyond the curated lexicon (issue #13) -------------------------------
 
 def test_the_shipped_go_lexicon_is_what_its_tool_writes_from_the_whole_go(tmp_path):

@@ -49,6 +49,33 @@ def test_model_probability_equals_the_linear_formula():
         assert model.type_of(f) in spec["types"]
 
 
+DISEASE_TEXT = ("MMP3 and IL6 were elevated in patients with osteoarthritis and obesity. "
+                "MMP3 levels correlated with osteoarthritis severity.")
+
+
+def test_disease_pairs_have_a_model_and_threshold_of_their_own():
+    import math
+
+    spec = json.loads(MODEL_FILE.read_text())
+    model = PairModel(spec)
+    assert spec["disease"]["threshold"] != spec["threshold"] and spec["disease"]["weights"] != spec["weights"]
+    doc = default_pipeline()(DISEASE_TEXT)
+    cands = {(a, b): f for a, b, f, _s, _m in pair_features(doc)}
+    oa, obesity, mmp3 = "KG:osteoarthritis", "KG:obesity", "HGNC:7173"
+    assert tuple(sorted((oa, obesity))) not in cands  # two diseases: BioRED relates none, nor do we
+    f = cands[tuple(sorted((mmp3, oa)))]
+    assert f["kind=disease_gene"] == 1.0
+    d = spec["disease"]
+    z = d["bias"] + sum(d["weights"].get(k, 0.0) for k in f)
+    assert abs(model.probability(f, "disease_gene") - 1 / (1 + math.exp(-z))) < 1e-12
+    assert model.probability(f, "disease_gene") != model.probability(f, "gene_gene")
+    kinds = {frozenset((p.a.id, p.b.id)): p for p in doc._.pairs}
+    found = kinds.get(frozenset((mmp3, oa)))
+    assert found is not None and found.probability >= d["threshold"]  # named together twice, once in a correlation
+    assert all(p.probability >= model.threshold_for("disease" if "KG:" in p.a.id + p.b.id else "gene_gene")
+               for p in doc._.pairs)
+
+
 def test_without_a_model_nothing_is_predicted_and_the_doc_says_why(tmp_path):
     scorer = PairScorer(str(tmp_path / "missing.json"))
     nlp = default_pipeline()

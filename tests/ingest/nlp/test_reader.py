@@ -71,6 +71,8 @@ def test_integrin_dimer_is_its_two_subunits():
 def test_cell_lines_are_not_genes():
     genes = _genes("THP-1 cells, THP-1-derived macrophages and HEK 293T cells were treated with TNF.")
     assert genes == {"TNF": "HGNC:11892"}  # THP-1 is an HGNC alias of GLI2
+    # the Cell Counting Kit-8: neither cholecystokinin (gene) nor sincalide (BioRED Train's chemical CCK-8)
+    assert _ents("Viability was assessed with the CCK-8 assay after TNF treatment.") == [("TNF", "gene", "HGNC:11892")]
 
 
 def test_abbreviation_defined_as_a_non_gene():
@@ -164,6 +166,8 @@ def test_passive_agent_that_ends_in_ing_and_adverbs_before_it():
     assert [(r[0], r[2]) for r in _rels("Low back pain is often caused by disc degeneration.")] == [
         ("disc degeneration", "Low back pain")]
     assert _rels("Apoptosis was blocked by inhibiting TNF.") == []  # the agent is an action
+    # the agent of "caused by" is the phrase after "by", not a mention behind another clause's verb
+    assert _rels("Recurrent Osteomyelitis Caused by Mycobacterium abscessus Necessitating Surgical Decompression.") == []
 
 
 def test_the_object_of_a_gerund_is_not_the_next_verbs_agent():
