@@ -37,6 +37,7 @@ from ingest.biored import BioredDoc, read_pubtator
 from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.nlp.dictionaries import lexicon_terms
 from ingest.nlp.learned import learn_forms, train_docs
+from ingest.nlp.ontology_diseases import ontology_disease_concepts
 from ingest.nlp.species import document_species
 
 TYPE_OF_SIGN = {1: "Positive_Correlation", -1: "Negative_Correlation", 0: "Association"}
@@ -96,19 +97,22 @@ def our_id(resolver: HGNCResolver, category: str, kb_id: str, species: str = "hu
 
 @lru_cache(maxsize=1)
 def phenotype_mesh() -> dict[str, str]:
-    """Project phenotype id (``KG:low_back_pain``) -> the MeSH id BioRED Train annotates one of its
-    lexicon forms with: the term's name first, else its most annotated form. A crosswalk learned
+    """Project phenotype id (``KG:low_back_pain``, or a MONDO/HP id of
+    :mod:`ingest.nlp.ontology_diseases`) -> the MeSH id BioRED Train annotates one of its
+    forms with: the term's name first, else its most annotated form. A crosswalk learned
     from Train, used to speak BioRED's id space in the evaluation and training, never to tag text.
     """
     forms = learn_forms(train_docs(), "DiseaseOrPhenotypicFeature", fold=True)
+    named = [(form, term.id, term.name) for form, term in lexicon_terms().items() if term.category == "phenotype"]
+    named += [(f.lower(), cid, label) for cid, (label, fs) in ontology_disease_concepts().items() for f in fs]
     best: dict[str, tuple[tuple[bool, int], str]] = {}
-    for form, term in lexicon_terms().items():
+    for form, tid, name in named:
         hit = forms.get(form)
-        if term.category != "phenotype" or hit is None or not (hit[0][:1] in "DC" and hit[0][1:2].isdigit()):
+        if hit is None or not (hit[0][:1] in "DC" and hit[0][1:2].isdigit()):
             continue
-        rank = (form == term.name.lower(), hit[1])
-        if term.id not in best or rank > best[term.id][0]:
-            best[term.id] = (rank, hit[0])
+        rank = (form == name.lower(), hit[1])
+        if tid not in best or rank > best[tid][0]:
+            best[tid] = (rank, hit[0])
     return {k: v for k, (_r, v) in best.items()}
 
 

@@ -22,6 +22,7 @@ from ingest.hgnc import HGNCResolver, default_resolver
 from ingest.nlp.cues import claim_flags
 from ingest.nlp.dictionaries import lexicon_terms
 from ingest.nlp.model import EXTRACTOR, EXTRACTOR_VERSION, Mention, Relation, sentence_spans
+from ingest.nlp.ontology_diseases import ontology_disease_label
 from ingest.nlp.pipeline import default_pipeline
 from ingest.pubmed import Article
 from ingest.pubtator import PubTatorDocument
@@ -115,7 +116,8 @@ def entity_node(m: Mention, resolver: HGNCResolver, source: str) -> Node:
     if concept is not None:  # a GO/CL/UBERON/MONDO or vocabulary concept: named as the graph names it
         return Node(concept.id, concept.category, concept.label, concept.synonyms, (), source)
     term = _terms_by_id().get(m.id)
-    return Node(m.id, m.category, term.name if term else m.text, (), (), source)
+    name = term.name if term else (ontology_disease_label(m.id) if m.category == "phenotype" else None)
+    return Node(m.id, m.category, name or m.text, (), (), source)
 
 
 @lru_cache(maxsize=1)

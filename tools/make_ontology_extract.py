@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 OUT = ROOT / "kg" / "datapack" / "ontologies" / "terms.tsv"
 CXG = {"CL": "cxg_CL-ontology-*.json.zst", "UBERON": "cxg_UBERON-ontology-*.json.zst",
        "MONDO": "cxg_MONDO-ontology-*.json.zst"}
@@ -33,14 +34,9 @@ def seeds() -> set[str]:
     return {m.group() for m in CURIE.finditer(text)}
 
 
-def read_cxg(path: Path) -> dict:
-    import zstandard  # only this tool needs it
-
-    with path.open("rb") as fh:
-        return json.loads(zstandard.ZstdDecompressor().stream_reader(fh).read())
-
-
 def main(argv: list[str] | None = None) -> int:
+    from ingest.nlp.ontology_diseases import read_cxg
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--depth", type=int, default=3)

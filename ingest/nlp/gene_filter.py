@@ -111,7 +111,7 @@ def gene_filter(doc: Doc) -> Doc:
 @lru_cache(maxsize=1)
 def _cell_line_pattern() -> re.Pattern | None:
     lex = load_ontology().lexicons
-    names = [*lex.get("cell_lines", ()), *lex.get("assay_kits", ())]
+    names = [*lex.get("cell_lines", ()), *lex.get("assay_kits", ()), *lex.get("lab_methods", ())]
     if not names:
         return None
     alts = []
@@ -122,8 +122,8 @@ def _cell_line_pattern() -> re.Pattern | None:
 
 
 def cell_line_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of cell-line and assay-kit names (``cell_lines``, ``assay_kits`` in
-    ontology/lexicons.yaml).
+    """Character spans of cell-line, assay-kit and laboratory-method names (``cell_lines``,
+    ``assay_kits``, ``lab_methods`` in ontology/lexicons.yaml).
 
     >>> cell_line_spans("THP-1-derived macrophages and HEK 293T cells")
     [(0, 5), (30, 38)]

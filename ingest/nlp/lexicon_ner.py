@@ -30,12 +30,15 @@ from ingest.nlp.dictionaries import Term, lexicon_terms
 from ingest.nlp.gene_filter import in_cell_line
 from ingest.nlp.learned import learned_chemicals, learned_diseases
 from ingest.nlp.model import doc_text
+from ingest.nlp.ontology_diseases import ontology_disease_concepts
+from ingest.nlp.ontology_diseases import ontology_diseases as ontology_disease_forms
 
 
-@Language.factory("lexicon_ner", default_config={"chemicals": True, "diseases": True})
-def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool):
+@Language.factory("lexicon_ner", default_config={"chemicals": True, "diseases": True, "ontology_diseases": True})
+def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, ontology_diseases: bool):
     """``chemicals`` / ``diseases``: also tag the chemical / disease forms learned from BioRED Train
-    (``MESH:`` ids; a disease is a ``phenotype``). The project lexicon wins a form both know."""
+    (``MESH:`` ids; a disease is a ``phenotype``). The project lexicon wins a form both know.
+    ``ontology_diseases``: then the MONDO and HPO names (:mod:`ingest.nlp.ontology_diseases`)."""
     terms = dict(lexicon_terms())
     if chemicals:
         for form, (mid, text) in learned_chemicals().items():
@@ -48,9 +51,26 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool):
         for form, (mid, text) in learned.items():
             if mid not in claimed:
                 terms.setdefault(form, Term(mid, "phenotype", text))
+    added: list[str] = []
+    if ontology_diseases:
+        # a concept one of whose forms the lexicon or Train names keeps that id for all its forms
+        # ("degenerative intervertebral disc" is the lexicon's disc degeneration, not a node beside it)
+        known = {}
+        for cid, (_label, forms) in ontology_disease_concepts().items():
+            hit = next((terms[f.lower()] for f in forms if f.lower() in terms), None)
+            if hit is not None and hit.category == "phenotype":
+                known[cid] = hit
+        for form, (cid, label) in ontology_disease_forms().items():
+            if form not in terms:
+                terms[form] = known.get(cid) or Term(cid, "phenotype", label)
+                added.append(form)
+    # the ontologies' 100k forms are looked up by their lower-cased tokens, not held as PhraseMatcher
+    # patterns (a Doc each: ~300 MB more per pipeline, which a test process building several could not afford)
+    by_tokens = {tuple(t.lower_ for t in toks): form for form, toks in zip(added, nlp.tokenizer.pipe(added))}
+    longest = max(map(len, by_tokens), default=0)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    forms = sorted(terms)
-    for form, pattern in zip(forms, nlp.tokenizer.pipe(forms)):
+    in_matcher = sorted(set(terms) - set(added))
+    for form, pattern in zip(in_matcher, nlp.tokenizer.pipe(in_matcher)):
         matcher.add(form, [pattern])
     strings = nlp.vocab.strings
 
@@ -59,12 +79,22 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool):
         for match_id, s, e in matcher(doc):
             t = terms[strings[match_id]]
             spans.append(Span(doc, s, e, label=t.category, kb_id=t.id))
+        if by_tokens:
+            lows = [t.lower_ for t in doc]
+            for i in range(len(lows)):
+                for n in range(1, min(longest, len(lows) - i) + 1):
+                    form = by_tokens.get(tuple(lows[i:i + n]))
+                    if form is not None:
+                        t = terms[form]
+                        spans.append(Span(doc, i, i + n, label=t.category, kb_id=t.id))
         plain = filter_spans(spans)  # the long forms abbreviations define, before any merge across them
         spans = filter_spans(spans + tissue_led(doc, spans) + bracket_interrupted(doc, spans, terms))
         if chemicals:
             spans = filter_spans(spans + morphology_terms(doc, spans, doc._.abbreviations or {}))
         text = doc_text(doc)
-        spans = [s for s in spans if s.label_ != "chemical" or not in_cell_line(text, s.start_char, s.end_char)]
+        # "CCK-8" is a kit, "lentiviral infection" a method: no chemical, no ontology disease in them
+        spans = [s for s in spans if not ((s.label_ == "chemical" or s.kb_id_.startswith(("MONDO:", "HP:")))
+                                          and in_cell_line(text, s.start_char, s.end_char))]
         if doc._.abbreviations:
             spans = drop_redefined(spans, doc._.abbreviations, text)
             spans = filter_spans(propagate_terms(doc, spans + plain, doc._.abbreviations) + spans)

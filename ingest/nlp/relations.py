@@ -90,7 +90,7 @@ def _in_after_change(doc: Doc, i: int, lo: int) -> bool:
 
 #: a word after an object that makes it part of a larger noun ("inflammation model", "IL-6 ratio")
 _MODEL_WORDS = frozenset({"model", "models", "group", "groups", "ratio", "score", "scores", "index"})
-#: triggers joined to an entity by a hyphen ("TNF-induced"): subject and object must be adjacent
+#: triggers joined to an entity by a hyphen ("TNF-induced"): the first object must be this close
 HYPHEN_GAP = 3
 
 
@@ -652,7 +652,10 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         elif hyphen:
             # "TNF-α-induced apoptosis": the word before the hyphen acts on the noun after the trigger
             subj = next((e for e in before if e.end == t0 - 1), None)
-            objs = [e for e in _objects(doc, after, t1, sent.end, forms, sent_start=sent.start) if e.start - t1 <= HYPHEN_GAP]
+            objs = _objects(doc, after, t1, sent.end, forms, sent_start=sent.start)
+            # the first object must follow the trigger closely; the ones listed with it go too
+            # ("TNF-α-induced matrix degradation, ROS production, and pyroptosis")
+            objs = objs if objs and objs[0].start - t1 <= HYPHEN_GAP else []
             objs = [e for e in objs if e.label_ not in ("cell_type", "tissue")]  # "LPS-stimulated NPCs": treated cells
         elif nxt is not None and nxt.lower_ == "of" and (nominal or word.endswith("ing")):
             # nominal: "activation of X (by Y)"
@@ -771,7 +774,7 @@ def _coordinated_subjects(doc: Doc, before: list[Span], subj: Span) -> list[Span
     out = [subj]
     for e in reversed(before[:k]):
         gap = doc[e.end:out[-1].start]
-        if not gap or len(gap) > 3 or any(t.lower_ not in (",", "and", "or") for t in gap) or e.label_ == "tissue":
+        if not gap or len(gap) > 3 or any(t.lower_ not in (",", "and", "or", "/") for t in gap) or e.label_ == "tissue":
             break
         out.append(e)
     return out[::-1]
@@ -781,13 +784,15 @@ def _coordinated_subjects(doc: Doc, before: list[Span], subj: Span) -> list[Span
 _CONDITION = frozenset({"under", "upon", "following", "after"})
 #: words between that preposition and the stimulus ("under cyclic hydrostatic pressure" is one term)
 _CONDITION_WORDS = frozenset({"the", "a", "an", "high", "low", "prolonged", "continuous", "repeated"})
+#: phrases that do the same ("up-regulated in the environment of strain force")
+_CONDITION_PHRASES = (["in", "response", "to"], ["in", "the", "environment", "of"], ["in", "an", "environment", "of"])
 
 
 def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
                    trig: Trigger) -> list[Relation]:
     """"Aggrecan and COL2A1 expression was upregulated under hydrostatic pressure": the stimulus
     raises them (a mechanical stimulus, a chemical or an intervention after under / upon / following /
-    after / "in response to", within three words of the trigger).
+    after / "in response to" / "in the environment of", within three words of the trigger).
 
     >>> from ingest.nlp.pipeline import default_pipeline
     >>> d = default_pipeline()("MMP3 and MMP13 were significantly upregulated under hydrostatic pressure.")
@@ -798,8 +803,8 @@ def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], 
         return []
     k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in _CONDITION), None)
     if k is None:
-        k = next((j + 2 for j in range(t1 + 1, min(t1 + 4, sent.end - 2))
-                  if [t.lower_ for t in doc[j:j + 3]] == ["in", "response", "to"]), None)
+        k = next((j + len(ph) - 1 for j in range(t1 + 1, min(t1 + 4, sent.end)) for ph in _CONDITION_PHRASES
+                  if [t.lower_ for t in doc[j:j + len(ph)]] == ph), None)
     if k is None:
         return []
     y = next((e for e in after if e.start > k), None)
@@ -969,10 +974,15 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
     forms = forms or {}
     floor = max(sent_start, t1 + 1)  # "results in apoptosis": the trigger's own "in" is no location
     out: list[Span] = []
+    last_end = 0  # where the last object ends, with the abbreviation bracketed after it
     i = 0
     while i < len(after):
         e = after[i]
         nxt = after[i + 1] if i + 1 < len(after) else None
+        if out and e.kb_id_ == out[-1].kb_id_ and e.start == last_end + 1 and _alone_in_brackets(doc, e):
+            last_end = e.end + 1  # "reactive oxygen species (ROS) production, and pyroptosis"
+            i += 1
+            continue
         adjacent = nxt is not None and nxt.start == e.end  # "NPCs senescence", "CD68 macrophages"
         if not out and _unrecognised_before(doc, t1 + 1, e.start) and not _listed_after_unrecognised(doc, t1 + 1, e, nxt):
             k = _later_list_item(doc, t1 + 1, after[i:])
@@ -980,6 +990,7 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
                 return []  # "promotes tissue repair and reduces pain": the object was not recognised
             i += k  # "result in a change in NPC state, matrix degradation, and …": the list goes on
             out.append(after[i])
+            last_end = after[i].end
             i += 1
             continue
         if e.label_ == "tissue" and not tissue:
@@ -1007,15 +1018,23 @@ def _objects(doc: Doc, after: list[Span], t1: int, sent_end: int,
                 return []
             out.append(e)
         else:
-            gap = doc[out[-1].end:e.start]
-            if len(gap) > 4 or any(t.text not in COORD for t in gap):
+            gap = doc[last_end:e.start]
+            if len(gap) > 4 or any(t.text not in COORD and not _head_of(gap, k) for k, t in enumerate(gap)):
                 break
             out.append(e)
+        last_end = e.end
         i += 1
     return out
 
 
 _CONJUNCTIONS = frozenset({"and", "or", "but", "while", "whereas", ";", "which", "that"})
+_MEASURE_HEADS = frozenset({"expression", "secretion", "levels", "level", "production", "activity"})
+
+
+def _head_of(gap: Span, k: int) -> bool:
+    """Token ``k`` of a gap between listed objects is the "of" of a measured head: "reduced the
+    expression of p21 and the secretion of IL-6" (IL-6 is listed too)."""
+    return gap[k].lower_ == "of" and k > 0 and gap[k - 1].lower_ in _MEASURE_HEADS
 
 
 def _listed_after_unrecognised(doc: Doc, lo: int, e: Span, nxt: Span | None) -> bool:

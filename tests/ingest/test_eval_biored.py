@@ -87,6 +87,9 @@ def test_learned_dictionaries_come_from_train_only():
     assert phenotype_mesh()["KG:low_back_pain"] == "D017116"
     assert our_id(default_resolver(), "phenotype", "KG:low_back_pain") == "D017116"
     assert our_id(default_resolver(), "phenotype", "KG:herniated_disc_resorption") == "KG:herniated_disc_resorption"
+    # an HPO concept Train names speaks its MeSH id; one Train never names keeps its own (never matches)
+    assert phenotype_mesh()["HP:0000822"] == "D006973"  # Hypertension
+    assert our_id(default_resolver(), "phenotype", "MONDO:0005083") == "MONDO:0005083"
     genes = learned_gene_forms()
     assert genes and all(ann / occ >= 0.5 for _id, ann, occ in genes.values())
     train = read_pubtator(shared_data() / "corpora" / "BioRED" / "Train.PubTator")

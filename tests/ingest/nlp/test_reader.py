@@ -145,6 +145,29 @@ def test_coordinated_subjects_and_objects():
     assert rels == {("TNF-α", "MMP3"), ("TNF-α", "MMP13"), ("IL-1β", "MMP3"), ("IL-1β", "MMP13")}
 
 
+def test_slash_pairs_act_together_and_an_abbreviation_does_not_end_a_list():
+    rels = {(r[0], r[2]) for r in _rels("BACH1 regulates HMOX1/GPX4 to mediate oxidative stress and ferroptosis.")}
+    assert {("HMOX1", "ferroptosis"), ("GPX4", "ferroptosis"), ("HMOX1", "oxidative stress")} <= rels
+    # a hyphenated trigger takes the whole list its first object opens; "(ROS)" is that item's abbreviation
+    rels = {(r[0], r[1], r[2]) for r in _rels(
+        "Andrographolide alleviated TNF-α-induced matrix degradation, reactive oxygen species (ROS) production, "
+        "and pyroptosis.")}
+    assert {("TNF-α", "increases", "matrix degradation"), ("TNF-α", "increases", "reactive oxygen species"),
+            ("TNF-α", "increases", "pyroptosis"), ("Andrographolide", "decreases", "pyroptosis")} <= rels
+    assert not any(o == "ROS" for _, _, o in rels)  # the abbreviation is the same concept, once
+
+
+def test_lists_through_measured_heads_and_environments():
+    rels = {(r[0], r[1], r[2]) for r in _rels(
+        "Myricetin reduced the expression of p21 and p16 and the secretion of IL-6 and IL-8.")}
+    assert {o for s, p, o in rels if s == "Myricetin" and p == "decreases"} == {"p21", "p16", "IL-6", "IL-8"}
+    # a list item in another place ("in NPCs") still ends the list
+    assert {r[2] for r in _rels("TNF increased the expression of MMP3 in NPCs and the levels of IL-6.")} == {"MMP3"}
+    rels = {(r[0], r[1], r[2]) for r in _rels("COL1 and aggrecan were up-regulated in the environment of strain force.")}
+    assert rels == {("strain force", "upregulates_expression", "COL1"),
+                    ("strain force", "upregulates_expression", "aggrecan")}
+
+
 def test_improves_reads_its_sign_from_the_object():
     """"improved IDD" lowers the disease, "improved cell viability" raises it; a process says neither."""
     assert [(r[0], r[1], r[2], r[3]) for r in _rels("ADR inhibits TNF-induced apoptosis in NPCs and improves "

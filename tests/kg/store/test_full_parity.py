@@ -5,11 +5,12 @@ the mechanism questions ask."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from kg.pipeline.build import collect
-from kg.pipeline.load import rebuild
 from kg.query.explain import explain
 from kg.query.paths import find_paths
 from kg.store.ladybugdb import LadybugStore
@@ -17,20 +18,41 @@ from kg.store.version import BUILD_SOURCE
 from tests.helpers import shared_data
 from tests.store_fixtures import launched_neo4j_store
 
+ROOT = Path(__file__).resolve().parents[3]
 PAIRS = [("Decompression", "NP resorption"), ("Integrin signalling", "NP resorption"),
          ("Bone bioactive factors", "Matrix degradation"), ("Decompression", "Matrix degradation"),
          ("TNF", "MMP3")]
 
 
+#: Both bulk rebuilds, in a fresh process: together they need several GB, which a test process that
+#: has run the rest of the suite (its caches, its fragmented heap) may not have to spare.
+_BUILD = r"""
+import json, sys
+from pathlib import Path
+from kg.pipeline.build import collect
+from kg.pipeline.load import rebuild
+from kg.store.ladybugdb import LadybugStore
+from tests.store_fixtures import launched_neo4j_store
+job = json.load(sys.stdin)  # the password comes on stdin, never on a command line
+loads = collect("full", Path(job["shared"]))
+lb, neo = LadybugStore(Path(job["graph"])), launched_neo4j_store(job["server"])
+try:
+    rebuild(lb, loads, fresh=True)
+    rebuild(neo, loads, fresh=True)
+finally:
+    lb.close()
+    neo.close()
+"""
+
+
 @pytest.fixture(scope="module")
 def stores(neo4j_server, tmp_path_factory):
-    loads = collect("full", shared_data())
-    lb = LadybugStore(tmp_path_factory.mktemp("full") / "graph.lbug")
+    graph = tmp_path_factory.mktemp("full") / "graph.lbug"
+    job = json.dumps({"shared": str(shared_data()), "graph": str(graph), "server": neo4j_server}, default=str)
+    subprocess.run([sys.executable, "-c", _BUILD], input=job, text=True, check=True, cwd=ROOT)
+    lb = LadybugStore(graph)
     neo = launched_neo4j_store(neo4j_server)
     try:
-        rebuild(lb, loads, fresh=True)
-        rebuild(neo, loads, fresh=True)
-        del loads
         yield lb, neo
     finally:
         lb.close()
