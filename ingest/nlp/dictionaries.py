@@ -198,6 +198,24 @@ def add_prose_names(d: GeneDictionary, resolver: HGNCResolver) -> None:
                      f"type {n} collagen", f"collagen-{roman}"):
             add(form, symbol)
     add("substance P", "TAC1")
+    for kind, symbol in (("neuronal", "NOS1"), ("inducible", "NOS2"), ("endothelial", "NOS3")):
+        # "inducible NO synthase" (HGNC: "nitric oxide synthase 2")
+        for stem in ("nitric oxide synthase", "NO synthase", "nitric-oxide synthase"):
+            add(f"{kind} {stem}", symbol)
+    for n in range(1, 11):
+        # "C-C chemokine receptor 5" (HGNC: "C-C motif chemokine receptor 5"), "CXC chemokine receptor 4"
+        for cc in ("C-C", "CC"):
+            add(f"{cc} chemokine receptor {n}", f"CCR{n}")
+            add(f"{cc} chemokine receptor type {n}", f"CCR{n}")
+        for cxc in ("C-X-C", "CXC"):
+            add(f"{cxc} chemokine receptor {n}", f"CXCR{n}")
+            add(f"{cxc} chemokine receptor type {n}", f"CXCR{n}")
+    for n in range(1, 6):
+        add(f"mitochondrial uncoupling protein {n}", f"UCP{n}")  # HGNC: "uncoupling protein 3"
+    for sub, letter, top in (("vanilloid", "V", 6), ("melastatin", "M", 8), ("canonical", "C", 7), ("ankyrin", "A", 1)):
+        # "transient receptor potential vanilloid 4" (HGNC: "... cation channel subfamily V member 4")
+        for n in range(1, top + 1):
+            add(f"transient receptor potential {sub} {n}", f"TRP{letter}{n}")
 
 
 def rodent_symbols(resolver: HGNCResolver) -> dict[str, str]:

@@ -324,6 +324,20 @@ def _head_before(doc: Doc, e: Span, sent_start: int) -> int | None:
     return 1 if head in NEUTRAL_HEADS or head in AGENT_HEADS else -1 if head in LOSS_HEADS else None
 
 
+#: change nouns without a direction: the mention after "of" is still associated ("the change of X")
+_UNSIGNED_CHANGE = frozenset({"change", "changes", "alteration", "alterations"})
+
+
+def _head_word_before(doc: Doc, e: Span, sent_start: int) -> str:
+    """The noun heading "<head> of (the) e", or "" when ``e`` follows no "of"."""
+    i = e.start - 1
+    while i >= sent_start and doc[i].lower_ in ("the", "a", "an"):
+        i -= 1
+    if i - 1 < sent_start or doc[i].lower_ != "of":
+        return ""
+    return _head_word(doc, i - 1, sent_start)
+
+
 def _appositive_head(doc: Doc, before: list[Span], t0: int, sent_start: int) -> Span | None:
     """The mention an apposition right before the trigger describes ("PA, a natural withanolide,
     relieved IVDD": PA): the apposition opens with a comma and a determiner, and a comma (then only
@@ -410,15 +424,23 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
         while i >= sent_start and doc[i].lower_ in _MODIFIERS:
             i -= 1
         if i >= sent_start and doc[i].lower_ in NOT_AGENT:
-            # "treatments for IVDD can relieve pain": IVDD is not the agent ("treatment with X" is)
+            # "treatments for IVDD can relieve pain": IVDD is not the agent ("treatment with X" is);
+            # a treatment named right before "for" / "against" is ("conservative treatments for IVDD")
             j = i - 1
             while j >= sent_start and doc[j].lower_ in ("the", "a", "an", "-"):
                 j -= 1
             if not (j >= sent_start and _head_word(doc, j, sent_start) in AGENT_HEADS):
+                treated = next((x for x in reversed(before) if x.end == i), None)
+                if (treated is not None and doc[i].lower_ in _TREATS
+                        and treated.label_ in ("intervention", "chemical")):
+                    return treated
                 return None
         return e
     return None
 
+
+#: prepositions after a treatment that name what it treats ("conservative treatments for IVDD relieve pain")
+_TREATS = frozenset({"for", "against"})
 
 #: quantifiers after which "of" keeps the predicate noun the head ("one of the main causes")
 _PARTITIVE = frozenset({"one", "some", "many", "each", "any", "all", "most"})
@@ -587,9 +609,13 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         k = bisect_right(starts, t0)
         before = [e for e in ents[:k] if e.end <= t0]
         after = ents[k:]
-        if not after:
-            continue
         word = doc[t1].lower_
+        if not after:
+            if word.endswith("ed") and any(doc[j].lower_ in BE for j in range(max(sent.start, t0 - 3), t0)):
+                rel = _changed_in_disease(doc, sent, before, after, t0, t1, trig)  # "... in the LBP group were increased."
+                if rel is not None:
+                    rels.append(rel)
+            continue
         if (clause_subject is None and word.endswith("ing") and before and before[-1].end == t0
                 and before[-1].label_ != "tissue"):
             # "miR-503 regulating the function of NPCs through inhibiting Wnt": miR-503 acts in both,
@@ -679,6 +705,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             objs = [e for e in objs if e.label_ != "tissue"]
             if objs:
                 factor = _head_before(doc, objs[0], sent.start)
+                if factor is None and not trig.sign and _head_word_before(doc, objs[0], sent.start) in _UNSIGNED_CHANGE:
+                    factor = 1  # "the change of TMEM100 expression mediated by IL-6": an association either way
         elif (word.endswith("ed") and be_before and by_i is None
               and not (trig.predicate in UNDIRECTED and nxt is not None and nxt.lower_ in ("with", "to"))):
             # "BACH1 activity was enhanced in IDD tissues": no agent ("was associated with" is fine), but
@@ -826,6 +854,8 @@ def _changed_in_disease(doc: Doc, sent: Span, before: list[Span], after: list[Sp
     if not trig.sign or not before:
         return None
     x = before[-1]
+    if x.label_ == "phenotype":
+        return _changed_in_group(doc, sent, before, t0, t1, trig)
     if x.label_ not in ("gene", "gene_group", "chemical") or not _passive_patient(doc, x, t0):
         return None
     k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in ("in", "as", "during", "with")), None)
@@ -833,6 +863,49 @@ def _changed_in_disease(doc: Doc, sent: Span, before: list[Span], after: list[Sp
         return None
     y = next((e for e in after if e.label_ == "phenotype" and e.start - k <= 4), None)
     if y is None or not allowed("associated_with", x.label_, y.label_):
+        return None
+    s, o = mention(x), mention(y)
+    if (o.id, o.start) < (s.id, s.start):
+        s, o = o, s
+    return Relation(s, "associated_with", o, 0, doc[t0:t1 + 1].text, (sent.start_char, sent.end_char))
+
+
+#: what may follow a disease before the trigger in "X levels in the DLBP group were increased"
+_GROUP_WORDS = frozenset("""group groups model models patients patient mice rats animals tissue tissues disc discs
+samples specimens cohort""".split())
+#: at most this many tokens between X and "in/of <disease>" ("levels in dorsal horn and dorsal root ganglia of")
+_GROUP_GAP = 10
+
+
+def _changed_in_group(doc: Doc, sent: Span, before: list[Span], t0: int, t1: int, trig: Trigger) -> Relation | None:
+    """"Substance P levels in the dorsal horn of the DLBP group were increased": X named before the
+    disease group it changed in is associated with the disease (unsigned, as in :func:`_changed_in_disease`).
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("In mice with low back pain (LBP), MMP3 levels in the LBP group were markedly increased.")
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
+    [('MMP3', 'associated_with', 'LBP')]
+    """
+    y = before[-1]
+    if any(not (t.lower_ in _GROUP_WORDS or t.lower_ in BE or (t.lower_.endswith("ly") and t.is_alpha))
+           for t in doc[y.end:t0]):
+        return None
+    k = y.start - 1
+    while k >= sent.start and doc[k].lower_ in ("the", "a", "an"):
+        k -= 1
+    if k < sent.start or doc[k].lower_ not in ("in", "of"):
+        return None
+    x = next((e for e in reversed(before[:-1]) if e.end <= k), None)
+    if (x is None or x.label_ not in ("gene", "gene_group", "chemical") or k - x.end > _GROUP_GAP
+            or (x.start > sent.start and doc[x.start - 1].lower_ in NOT_AGENT)):
+        return None  # "cells treated with aspirin of the LBP group": a treatment, not what was measured
+    gap = doc[x.end:k]
+    if (len(gap) and gap[0].lower_ not in NEUTRAL_HEADS and gap[0].lower_ not in ("in", "of")) or any(
+            t.lower_ in CLAUSE_BREAKS or t.text in (",", "(", ")") or t.lower_ in BE for t in gap):
+        return None
+    if any(e.start >= x.end and e.end <= k and e.label_ != "tissue" for e in before):
+        return None  # another concept between: "X in NPCs treated with Y of the IDD group"
+    if not allowed("associated_with", x.label_, y.label_):
         return None
     s, o = mention(x), mention(y)
     if (o.id, o.start) < (s.id, s.start):
@@ -854,6 +927,8 @@ def _active_objects(doc: Doc, after: list[Span], t1: int, sent_end: int, forms: 
     if not objs:
         return [], 1
     factor = _head_factor(doc, t1 + 1, objs[0])
+    if factor is None and not trig.sign and _head_word_before(doc, objs[0], t1 + 1) in _UNSIGNED_CHANGE:
+        factor = 1  # "are important factors in the pathological changes of IDD": associated either way
     last = objs[-1]
     if factor is not None and last.end < sent_end and doc[last.end].lower_ in LOSS_HEADS:
         factor = -factor  # "induced aggrecan and COL2A1 loss"

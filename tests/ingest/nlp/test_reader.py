@@ -452,3 +452,49 @@ def test_mediated_by_is_an_unsigned_association():
     assert [(r[1], r[3]) for r in rels] == [("associated_with", 0)]
     assert {rels[0][0], rels[0][2]} == {"TMEM100", "IL-6"}
     assert _rels("Inflammatory mediators were measured.") == []  # "mediators" is no trigger
+
+
+def test_a_change_noun_without_direction_keeps_an_unsigned_association():
+    rels = _rels("The change of TMEM100 expression mediated by IL-6 is related to the metabolic axis.")
+    assert [({r[0], r[2]}, r[1]) for r in rels] == [({"TMEM100", "IL-6"}, "associated_with")]
+    rels = _rels("Overexpression of inflammatory factors is an important factor in the pathological changes of IDD.")
+    assert [({r[0], r[2]}, r[1]) for r in rels] == [({"inflammatory factors", "IDD"}, "associated_with")]
+    # a signed trigger still needs a head with a direction: "the change of X was induced by Y" says neither way
+    assert _rels("The change of TMEM100 expression was induced by IL-6.") == []
+
+
+def test_a_treatment_named_before_for_is_the_agent():
+    assert [(r[0], r[1], r[2]) for r in _rels("Current conservative treatments for IVDD can relieve pain.")] == [
+        ("conservative treatments", "decreases", "pain")]
+    # what the preposition names is still no agent, and a gene before "for" is no treatment
+    assert _rels("Scores for IVDD can relieve pain.") == []
+    assert _rels("MMP3 for IVDD can relieve pain.") == []
+
+
+def test_a_change_in_a_disease_group_named_before_the_trigger():
+    rels = _rels("In discogenic low back pain (DLBP) mice, Substance P levels in dorsal horn and dorsal root "
+                 "ganglia of DLBP group were distinctly increased compared with that of control.")
+    assert [({r[0], r[2]}, r[1], r[3]) for r in rels] == [({"Substance P", "DLBP"}, "associated_with", 0)]
+    # a treatment right before the group is not what was measured, nor is the gene before it
+    assert _rels("In mice with low back pain (LBP), MMP3 levels in NP cells treated with aspirin of the LBP "
+                 "group were increased.") == []
+    # something other than group words between the disease and the trigger: no claim
+    assert _rels("In mice with low back pain (LBP), MMP3 levels in the LBP group after surgery were increased.") == []
+
+
+def test_tnf_tgf_and_hif_families_in_the_plural():
+    genes = _genes("Tumor necrosis factors, transforming growth factors and hypoxia-inducible factors (HIFs) rose.")
+    assert genes == {"Tumor necrosis factors": "KGGROUP:tumor_necrosis_factors",
+                     "transforming growth factors": "KGGROUP:transforming_growth_factor_betas",
+                     "hypoxia-inducible factors": "KGGROUP:EPAS1+HIF1A+HIF3A", "HIFs": "KGGROUP:EPAS1+HIF1A+HIF3A"}
+    assert _genes("Tumor necrosis factor rose.") == {"Tumor necrosis factor": "HGNC:11892"}  # the singular is TNF
+
+
+@pytest.mark.parametrize("form, symbol_id", [("inducible nitric oxide synthase", "HGNC:7873"),
+                                             ("C-C chemokine receptor 5", "HGNC:1606"),
+                                             ("mitochondrial uncoupling protein 3", "HGNC:12519"),
+                                             ("transient receptor potential vanilloid 4", "HGNC:18083")])
+def test_prose_names_hgnc_writes_otherwise(form, symbol_id):
+    from ingest.nlp.dictionaries import gene_dictionary
+
+    assert gene_dictionary().names[form.lower()] == symbol_id
