@@ -113,7 +113,10 @@ _WORD_START = re.compile(r"[A-Za-z][a-z]*$")
 #: the letter or short code naming one member of a compound family: " A", " B1", " Rg1", " IV"
 _DESIGNATOR = re.compile(r" (?:[A-Z][a-z]?[0-9]{0,2}|I{1,3}|IV|V)(?![\w-])")
 #: broader endings, trusted only for the long form of an abbreviation ("alginate (UPAL)")
-_BROAD = re.compile(r"(?:ate|ine|ol|ide|one|in|ose|acid|ene|ane)$", re.I)
+_BROAD = re.compile(r"(?:ate|ine|ol|ide|one|in|ose|acid|ene|ane|nitrile)$", re.I)
+#: what a biomaterial's name ends with: "nanohybrid peptide hydrogel (NHPH)" is an intervention
+_MATERIAL = frozenset("""gel gels hydrogel hydrogels scaffold scaffolds bioadhesive bioadhesives microspheres
+nanoparticles nanofibers""".split())
 _NOT_CHEMICAL = frozenset("""protein proteins peptide peptides hormone hormones chemokine cytokine nucleotide
 oligonucleotide routine spine line baseline midline guideline discipline decline machine medicine vaccine
 domain origin region margin chain plain strain brain pain skin vein gain bone tone zone phone one done none
@@ -233,7 +236,7 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
         last = words[-1].lower() if words else ""
         if not words or len(words) > 4 or last in _NOT_CHEMICAL or any(a < le and ls < b for a, b in taken):
             continue
-        if _PROCEDURE.search(last):
+        if _PROCEDURE.search(last) or last in _MATERIAL:
             label = "intervention"
         elif _BROAD.search(last) and last.isalpha() and len(last) >= 5:
             label = "chemical"

@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ingest.nlp.model import Relation, sentence_spans
-from ingest.nlp.relations import BE, Trigger, _objects, _relation, _trim, allowed, trigger_forms
+from ingest.nlp.relations import BE, Trigger, _objects, _relation, _trim, allowed, mention, trigger_forms
 
 ROLE = frozenset({"role", "roles"})
 #: nouns naming a link between two things, read with "between X and Y"
@@ -186,6 +186,56 @@ def _binding_of(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Span
     return out
 
 
+#: nouns naming a chemical by what it does to its target ("the ERβ-specific agonist DPN"): the sign
+_AGENT_NOUNS = {"agonist": 1, "agonists": 1, "activator": 1, "activators": 1, "antagonist": -1,
+                "antagonists": -1, "inhibitor": -1, "inhibitors": -1, "blocker": -1, "blockers": -1}
+_SELECTIVE = frozenset({"specific", "selective", "potent", "-", "receptor", "pathway", "signaling", "signalling",
+                        "kinase", "novel", "small-molecule", "small", "molecule", "competitive", "allosteric"})
+_TARGETS = frozenset({"gene", "gene_group"})
+
+
+def _agonist_of(doc: Doc, sent: Span, ents: list[Span]) -> list[tuple[Span, Span, Trigger]]:
+    """(chemical, target, trigger) of "the ERβ-specific agonist diarylpropionitrile" and "rapamycin,
+    an mTOR inhibitor": an agonist or activator *activates* its target, an antagonist, inhibitor or
+    blocker *inhibits* it. The target is a gene or gene group, the agent a chemical; only
+    qualifiers ("-specific", "selective", "receptor") may stand between the target and the noun.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("Mice got the ERβ-specific agonist diarylpropionitrile (DPN), and rapamycin, an mTOR inhibitor.")
+    >>> [(r.subject.text, r.predicate, r.object.text, r.sign) for r in d._.relations]
+    [('diarylpropionitrile', 'activates', 'ERβ', 1), ('rapamycin', 'inhibits', 'mTOR', -1)]
+    """
+    out = []
+    for i in range(sent.start + 1, sent.end):
+        sign = _AGENT_NOUNS.get(doc[i].lower_)
+        if sign is None:
+            continue
+        target, j = None, i - 1
+        while j >= sent.start:  # the nearest target before the noun, only qualifiers between
+            target = next((e for e in ents if e.end == j + 1 and e.label_ in _TARGETS), None)
+            if target is not None or doc[j].lower_ not in _SELECTIVE:
+                break
+            j -= 1
+        if target is None:
+            continue
+        trig = Trigger("activates" if sign > 0 else "inhibits", sign)
+        after = next((e for e in ents if e.start == i + 1), None)  # "the X agonist DPN"
+        if after is not None and after.label_ == "chemical":
+            out.append((after, target, trig))
+            continue
+        k = target.start - 1  # "rapamycin, an mTOR inhibitor"
+        while k > sent.start and doc[k].lower_ in ("a", "an", "the", "specific", "selective", "potent"):
+            k -= 1
+        if k > sent.start and doc[k].text == ",":
+            agent = next((e for e in ents if e.end == k and e.label_ == "chemical"), None)
+            if agent is None and doc[k - 1].text == ")":  # "rapamycin (RAPA), an mTOR inhibitor"
+                agent = next((e for e in ents if e.end < k - 1 and doc[e.end].text == "(" and e.label_ == "chemical"
+                              and e.end + 3 == k), None)
+            if agent is not None:
+                out.append((agent, target, trig))
+    return out
+
+
 def nominal_relations(sent: Span, ents: list[Span], taken: set[frozenset]) -> list[Relation]:
     """The associations and bindings of one sentence the patterns give, minus the pairs in ``taken``."""
     if len(ents) < 2:
@@ -196,6 +246,13 @@ def nominal_relations(sent: Span, ents: list[Span], taken: set[frozenset]) -> li
     found = [(*m, _ASSOCIATION) for m in (*_role_of(doc, sent, ents, forms), *_between(doc, sent, ents, forms),
                                           *_linked_pair(doc, sent, ents))]
     found += [(*m, _BINDING) for m in _binding_of(doc, sent, ents)]
+    for chem, target, trig in _agonist_of(doc, sent, ents):
+        pair = frozenset((chem.kb_id_, target.kb_id_))
+        if len(pair) < 2 or pair in taken or not allowed(trig.predicate, chem.label_, target.label_):
+            continue
+        taken.add(pair)
+        out.append(Relation(mention(chem), trig.predicate, mention(target), trig.sign,
+                            "agonist" if trig.sign > 0 else "inhibitor", _trim(doc, sent)))
     for x, y, t0, t1, trig in found:
         pair = frozenset((x.kb_id_, y.kb_id_))
         if len(pair) < 2 or pair in taken or not allowed(trig.predicate, x.label_, y.label_):

@@ -163,8 +163,10 @@ def ontology_diseases() -> dict[str, tuple[str, str]]:
     """Lower-cased form -> (MONDO/HP id, label): the usable forms Train does not contradict."""
     candidates: dict[str, tuple[str, str]] = {}
     for cid, (label, forms) in ontology_disease_concepts().items():
+        abbreviations = {f for f in forms if not usable(f) and f.upper() == f}
         for f in forms:
-            if usable(f):
+            # "cold" beside "COLD" (MONDO's COPD): an abbreviation written small, not a word to match
+            if usable(f) and f.upper() not in abbreviations:
                 candidates.setdefault(f.lower(), (cid, label))
     rates = train_rates(candidates, train_docs())
     out = {}

@@ -76,3 +76,26 @@ def test_resolution_of_a_herniation_is_its_resorption():
     assert [(e.text, e.kb_id_) for e in doc.ents][-1] == ("resolution of disc herniations", "KG:herniated_disc_resorption")
     assert {(r.subject.id, r.object.id) for r in doc._.relations} == {
         ("KG:herniated_disc_resorption", "KG:laminectomy")}
+
+
+def _signed(text: str) -> list[tuple[str, str, str, int]]:
+    return [(r.subject.text, r.predicate, r.object.text, r.sign) for r in default_pipeline()(text)._.relations]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mice got the ERβ-specific agonist diarylpropionitrile (DPN).", [("diarylpropionitrile", "activates", "ERβ", 1)]),
+    ("Rats were given the androgen receptor antagonist flutamide.", [("flutamide", "inhibits", "androgen receptor", -1)]),
+    ("Patients were treated with temsirolimus, a mTOR inhibitor.", [("temsirolimus", "inhibits", "mTOR", -1)]),
+])
+def test_an_agonist_or_inhibitor_named_by_its_target(text, expected):
+    assert _signed(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "ERβ agonists were studied.",  # no chemical named
+    "The mTOR inhibitor was added to the cultures.",  # the noun names no chemical after it
+    "MMP3, a mTOR inhibitor, rose.",  # the agent is a gene: the noun is said of no chemical
+    "Rapamycin blocked mTOR in other inhibitor classes.",  # target and noun not adjacent
+])
+def test_no_agonist_claim_without_a_chemical_next_to_the_target_noun(text):
+    assert [r for r in default_pipeline()(text)._.relations if r.trigger in ("agonist", "inhibitor")] == []

@@ -48,3 +48,9 @@ def test_a_laboratory_method_names_no_disease(forms):
     assert [t for t, (label, _i) in ents.items() if label == "phenotype"] == ["infection"]
     assert sum(e.label_ == "phenotype" for e in default_pipeline()(
         "TNIK was overexpressed by lentiviral infection in patients with infection.").ents) == 1
+
+
+def test_an_abbreviation_written_small_is_not_a_disease_name(forms):
+    # MONDO lists "COLD" and "cold" for chronic obstructive pulmonary disease: "cold withdrawal latency"
+    assert "cold" not in forms
+    assert forms["chronic obstructive lung disease"][0] == "MONDO:0005002"

@@ -498,3 +498,12 @@ def test_prose_names_hgnc_writes_otherwise(form, symbol_id):
     from ingest.nlp.dictionaries import gene_dictionary
 
     assert gene_dictionary().names[form.lower()] == symbol_id
+
+
+def test_nitriles_and_biomaterials_named_by_an_abbreviation():
+    ents = {t: (label, i) for t, label, i in _ents(
+        "Mice got diarylpropionitrile (DPN); a nanohybrid peptide hydrogel (NHPH) was injected. DPN and NHPH helped.")}
+    assert ents["DPN"] == ("chemical", "KG:diarylpropionitrile")
+    assert ents["NHPH"] == ("intervention", "KG:nanohybrid_peptide_hydrogel")
+    # without the abbreviation a word ending in "-nitrile" is not taken on its ending alone
+    assert "diarylpropionitrile" not in {t for t, _l, _i in _ents("Mice got diarylpropionitrile.")}
