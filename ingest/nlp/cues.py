@@ -39,6 +39,22 @@ def _negated(words: list[str], neg: frozenset) -> bool:
                for i, w in enumerate(words))
 
 
+_CONCESSION = re.compile(r"\s*(?:although|though|even though|while|whereas|despite)\b[^,;]*[,;]", re.I)
+
+
+def _concession_end(text: str, sentence: tuple[int, int], hi: int) -> int:
+    """Where an opening concessive clause ends ("Although IVDD cannot cause death, it can cause pain"),
+    if the claim's later mention (ending at ``hi``) lies after it; else the sentence start. A negation
+    inside that clause is not said of the main clause.
+
+    >>> t = "Although IVDD cannot cause death, it can cause pain."
+    >>> t[_concession_end(t, (0, len(t)), len(t) - 1):]
+    ' it can cause pain.'
+    """
+    m = _CONCESSION.match(text, sentence[0], sentence[1])
+    return m.end() if m and m.end() < hi else sentence[0]
+
+
 def claim_flags(text: str, sentence: tuple[int, int], a, b) -> list[str]:
     """``negated`` / ``hedged`` for a claim joining mentions ``a`` and ``b`` of one sentence.
 
@@ -49,7 +65,9 @@ def claim_flags(text: str, sentence: tuple[int, int], a, b) -> list[str]:
     """
     neg, hedge = cue_words()
     flags = []
-    if _negated(_words(text, min(a.start, b.start), max(a.end, b.end)), neg):
+    lo, hi = min(a.start, b.start), max(a.end, b.end)
+    lo = max(lo, _concession_end(text, sentence, hi))
+    if _negated(_words(text, lo, hi), neg):
         flags.append("negated")
     if any(w in hedge for w in _words(text, *sentence)):
         flags.append("hedged")

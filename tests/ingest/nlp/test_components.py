@@ -102,6 +102,15 @@ def test_negation_and_hedging_flags():
     assert _rels("These data suggest that IL1B does not induce MMP13.")[0][4] == ["negated", "hedged"]
 
 
+def test_a_negation_inside_an_opening_concession_stays_there():
+    # "cannot" is said of death, in the "although" clause; the main clause states the claim
+    rels = _rels("Although IVDD cannot directly cause death, it can cause pain.")
+    assert [(r[0], r[2], r[4]) for r in rels] == [("IVDD", "pain", [])]
+    # a negation in the main clause still negates, and so does one when both ends are inside the clause
+    assert _rels("Although studied, TNF did not increase MMP3.")[0][4] == ["negated"]
+    assert _rels("Although TNF did not increase MMP3, IL6 rose.")[0][4] == ["negated"]
+
+
 def test_binding_as_modifier_is_not_a_relation():
     assert _rels("PDCD1LG2 acts as an RNA binding protein for BRCA1.") == []
     assert [r[1] for r in _rels("ITGA5 binds to FN1.")] == ["binds"]
