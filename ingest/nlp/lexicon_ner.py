@@ -29,16 +29,21 @@ from spacy.util import filter_spans
 from ingest.nlp.dictionaries import Term, lexicon_terms
 from ingest.nlp.gene_filter import in_cell_line
 from ingest.nlp.learned import learned_chemicals, learned_diseases
+from ingest.nlp.mesh_chemicals import mesh_chemical_concepts
+from ingest.nlp.mesh_chemicals import mesh_chemicals as mesh_chemical_forms
 from ingest.nlp.model import doc_text
 from ingest.nlp.ontology_diseases import ontology_disease_concepts
 from ingest.nlp.ontology_diseases import ontology_diseases as ontology_disease_forms
 
 
-@Language.factory("lexicon_ner", default_config={"chemicals": True, "diseases": True, "ontology_diseases": True})
-def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, ontology_diseases: bool):
+@Language.factory("lexicon_ner", default_config={"chemicals": True, "diseases": True, "ontology_diseases": True,
+                                                 "mesh_chemicals": True})
+def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, ontology_diseases: bool,
+                     mesh_chemicals: bool):
     """``chemicals`` / ``diseases``: also tag the chemical / disease forms learned from BioRED Train
     (``MESH:`` ids; a disease is a ``phenotype``). The project lexicon wins a form both know.
-    ``ontology_diseases``: then the MONDO and HPO names (:mod:`ingest.nlp.ontology_diseases`)."""
+    ``ontology_diseases``: then the MONDO and HPO names (:mod:`ingest.nlp.ontology_diseases`);
+    ``mesh_chemicals``: then MeSH's chemical names (:mod:`ingest.nlp.mesh_chemicals`)."""
     terms = dict(lexicon_terms())
     if chemicals:
         for form, (mid, text) in learned_chemicals().items():
@@ -53,17 +58,9 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, 
                 terms.setdefault(form, Term(mid, "phenotype", text))
     added: list[str] = []
     if ontology_diseases:
-        # a concept one of whose forms the lexicon or Train names keeps that id for all its forms
-        # ("degenerative intervertebral disc" is the lexicon's disc degeneration, not a node beside it)
-        known = {}
-        for cid, (_label, forms) in ontology_disease_concepts().items():
-            hit = next((terms[f.lower()] for f in forms if f.lower() in terms), None)
-            if hit is not None and hit.category == "phenotype":
-                known[cid] = hit
-        for form, (cid, label) in ontology_disease_forms().items():
-            if form not in terms:
-                terms[form] = known.get(cid) or Term(cid, "phenotype", label)
-                added.append(form)
+        added += _add_concepts(terms, ontology_disease_concepts(), ontology_disease_forms(), "phenotype")
+    if mesh_chemicals:
+        added += _add_concepts(terms, mesh_chemical_concepts(), mesh_chemical_forms(), "chemical")
     # the ontologies' 100k forms are looked up by their lower-cased tokens, not held as PhraseMatcher
     # patterns (a Doc each: ~300 MB more per pipeline, which a test process building several could not afford)
     by_tokens = {tuple(t.lower_ for t in toks): form for form, toks in zip(added, nlp.tokenizer.pipe(added))}
@@ -102,6 +99,25 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, 
         return doc
 
     return lexicon_ner
+
+
+def _add_concepts(terms: dict[str, Term], concepts: dict[str, tuple[str, list[str]]],
+                  forms: dict[str, tuple[str, str]], category: str) -> list[str]:
+    """Add an ontology's ``forms`` (lower-cased form -> (id, label)) to ``terms`` where no earlier
+    dictionary has them; the forms added. A concept one of whose forms the lexicon or Train names
+    (as ``category``) keeps that term for all its forms ("degenerative intervertebral disc" is the
+    lexicon's disc degeneration, not a node beside it)."""
+    known = {}
+    for cid, (_label, all_forms) in concepts.items():
+        hit = next((terms[f.lower()] for f in all_forms if f.lower() in terms), None)
+        if hit is not None and hit.category == category:
+            known[cid] = hit
+    added = []
+    for form, (cid, label) in forms.items():
+        if form not in terms:
+            terms[form] = known.get(cid) or Term(cid, category, label)
+            added.append(form)
+    return added
 
 
 #: endings of drug and natural-product names that English words do not have

@@ -125,8 +125,9 @@ def ontology_disease_concepts(data_dir: str = "") -> dict[str, tuple[str, list[s
     return out
 
 
-def train_rates(forms: Iterable[str], docs: Iterable) -> dict[tuple[str, ...], tuple[int, int]]:
-    """Tokens of each lower-cased form -> (times BioRED Train tags them a disease, times they occur
+def train_rates(forms: Iterable[str], docs: Iterable,
+                entity_type: str = "DiseaseOrPhenotypicFeature") -> dict[tuple[str, ...], tuple[int, int]]:
+    """Tokens of each lower-cased form -> (times BioRED Train tags them ``entity_type``, times they occur
     token-aligned); forms that differ only in punctuation share their tokens. An occurrence inside a
     longer tagged name ("cancer" of "breast cancer") counts neither way.
 
@@ -141,7 +142,7 @@ def train_rates(forms: Iterable[str], docs: Iterable) -> dict[tuple[str, ...], t
     tagged: Counter = Counter()
     seen: Counter = Counter()
     for d in docs:
-        spans = {(s, e) for s, e, _t, typ, _id in d.mentions if typ == "DiseaseOrPhenotypicFeature"}
+        spans = {(s, e) for s, e, _t, typ, _id in d.mentions if typ == entity_type}
         toks = [(m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(d.text)]
         words = tuple(t for t, _s, _e in toks)
         for i in range(len(toks)):
@@ -168,7 +169,13 @@ def ontology_diseases() -> dict[str, tuple[str, str]]:
             # "cold" beside "COLD" (MONDO's COPD): an abbreviation written small, not a word to match
             if usable(f) and f.upper() not in abbreviations:
                 candidates.setdefault(f.lower(), (cid, label))
-    rates = train_rates(candidates, train_docs())
+    return kept_by_train(candidates, "DiseaseOrPhenotypicFeature")
+
+
+def kept_by_train(candidates: dict[str, tuple[str, str]], entity_type: str) -> dict[str, tuple[str, str]]:
+    """The candidate forms BioRED Train tags ``entity_type`` in at least half of their occurrences
+    (:func:`train_rates`), and those Train never shows."""
+    rates = train_rates(candidates, train_docs(), entity_type)
     out = {}
     for f, v in candidates.items():
         tagged, occurs = rates[_tokens(f)]

@@ -649,7 +649,7 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         nominal = word.endswith(("ion", "ions", "ment"))
         factor = 1  # -1 when a loss head turns the object ("induced degradation of X")
         # "X up-regulated A and B and induced C", "X promotes repair and reduces pain": X does both
-        verb_coordination = last is not None and prev in ("and", "or", ",")
+        verb_coordination = last is not None and bool(last[1]) and prev in ("and", "or", ",")
         # "X is expressed in Y and is related to Z": a second verb phrase may take the sentence's subject
         coordinated = _sentence_subject(doc, sent, before, t0) if prev in ("and", "or") else None
         if nominal and nxt is not None and nxt.lower_ == "between" and len(after) >= 2 and trig.sign == 0:
