@@ -8,7 +8,7 @@ A short form an abbreviation defines as a term names that term wherever it recur
 Chemicals outside the dictionaries are recognised by their names' endings (:func:`morphology_terms`):
 drug and natural-product stems that English words do not end in ("omeprazole", "rapamycin",
 "myricetin", "andrographolide"), and, for the long form of a defined abbreviation, also the
-broader chemical endings ("ultra-purified alginate (UPAL)"); surgical procedures likewise
+broader chemical endings ("ultra-purified guluronate (UPG)"); surgical procedures likewise
 ("percutaneous transforaminal endoscopic discectomy (PTED)"). Their ids are ``KG:<slug>``.
 
 >>> import spacy
@@ -214,9 +214,9 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     >>> import spacy, ingest.nlp.abbreviations
     >>> nlp = spacy.blank("en")
     >>> for name in ("abbreviations", "lexicon_ner"): _ = nlp.add_pipe(name)
-    >>> doc = nlp("Myricetin and ultra-purified alginate (UPAL) rose; UPAL fell.")
+    >>> doc = nlp("Myricetin and ultra-purified guluronate (UPG) rose; UPG fell.")
     >>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["terms"]]
-    [('Myricetin', 'chemical', 'KG:myricetin'), ('ultra-purified alginate', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate'), ('UPAL', 'chemical', 'KG:ultra_purified_alginate')]
+    [('Myricetin', 'chemical', 'KG:myricetin'), ('ultra-purified guluronate', 'chemical', 'KG:ultra_purified_guluronate'), ('UPG', 'chemical', 'KG:ultra_purified_guluronate'), ('UPG', 'chemical', 'KG:ultra_purified_guluronate')]
     >>> doc = nlp("Physalin A (PA) and saikosaponin A act; PA works.")
     >>> [(s.text, s.kb_id_) for s in doc.spans["terms"]]
     [('Physalin A', 'KG:physalin_a'), ('PA', 'KG:physalin_a'), ('saikosaponin A', 'KG:saikosaponin_a'), ('PA', 'KG:physalin_a')]
@@ -228,8 +228,9 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     taken = [(t.start_char, t.end_char) for t in terms]
     out: list[Span] = []
 
-    def add(s: int, e: int, label: str, kid: str) -> None:
-        if any(a < e and s < b for a, b in taken):
+    def add(s: int, e: int, label: str, kid: str, over_inner: bool = False) -> None:
+        # ``over_inner``: a term inside the span does not stop it ("hydrogel" of "nanohybrid peptide hydrogel")
+        if any(a < e and s < b and not (over_inner and s <= a and b <= e) for a, b in taken):
             return
         span = doc.char_span(s, e, label=label, kb_id=kid)
         if span is not None:
@@ -250,16 +251,18 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
         if len(words) >= 2 and _DESIGNATOR.fullmatch(" " + words[-1]):
             words = words[:-1]  # "Physalin A (PA)": the family name carries the ending
         last = words[-1].lower() if words else ""
-        if not words or len(words) > 4 or last in _NOT_CHEMICAL or any(a < le and ls < b for a, b in taken):
+        material = last in _MATERIAL  # a named material is more than the substance its name ends in
+        if not words or len(words) > 4 or last in _NOT_CHEMICAL or any(
+                a < le and ls < b and not (material and ls <= a and b <= le) for a, b in taken):
             continue
-        if _PROCEDURE.search(last) or last in _MATERIAL:
+        if _PROCEDURE.search(last) or material:
             label = "intervention"
         elif _BROAD.search(last) and last.isalpha() and len(last) >= 5:
             label = "chemical"
         else:
             continue
         kid = f"KG:{slug(long.lower())}"
-        add(ls, le, label, kid)
+        add(ls, le, label, kid, over_inner=material)
         for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
             add(m.start(), m.end(), label, kid)
     return out
@@ -290,11 +293,14 @@ def propagate_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     from ingest.nlp.model import doc_text
 
     text = doc_text(doc)
-    by_end = {t.end_char: t for t in terms}
+    by_end: dict[int, list[Span]] = {}
+    for t in terms:
+        by_end.setdefault(t.end_char, []).append(t)
     out: list[Span] = []
     for short, (_long, ls, le) in abbrev.items():
-        term = by_end.get(le)
-        if term is None or term.start_char < ls or not any(c.isupper() for c in short):
+        # the longest term the long form ends with ("nanohybrid peptide hydrogel", not "hydrogel")
+        term = min((t for t in by_end.get(le, ()) if t.start_char >= ls), key=lambda t: t.start_char, default=None)
+        if term is None or not any(c.isupper() for c in short):
             continue
         for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
             span = doc.char_span(m.start(), m.end(), label=term.label_, kb_id=term.kb_id_)
