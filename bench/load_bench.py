@@ -14,6 +14,10 @@ Neo4j 5.26, with the same constraints in place:
   label, then per batch one statement per relationship type (``MATCH`` both ends by id, ``CREATE``) and
   one ``CREATE`` of the evidence, one transaction per batch; no key lookups, no idempotence (a second run
   would duplicate everything). Same batch sizes as the loader.
+- **floor** (what the server alone can do here): the same ``MATCH``-both-ends ``CREATE`` per type, but
+  each relationship carries only its ``key`` and no evidence is written; the server's CPU seconds
+  (from ``/proc``) are reported beside the wall time, so a target above this line is above what
+  Neo4j Community's Cypher runtime does on this machine, whatever the client sends.
 - **py2neo** (a second line, ``--py2neo-edges 0`` skips it): the pattern users reach for first,
   py2neo's ``Graph.merge``/``Graph.create`` per row (one auto-commit transaction per call), on the first
   ``--py2neo-edges`` edges; reported as edges/s only (never extrapolated to a total time).
@@ -61,6 +65,8 @@ BASELINE = ("UNWIND $rows ... CREATE into an empty store, same constraints in pl
             "summaries computed before the clock) encoded like Neo4jStore, nodes per label, then per batch one "
             "MATCH-both-ends CREATE statement per relationship type and one CREATE of the evidence, one "
             "transaction per batch; no lookups, not idempotent")
+FLOOR = ("the baseline's MATCH-both-ends CREATE per relationship type with only the key set and no evidence "
+         "written: what the server's Cypher runtime does on this machine with the least possible work per edge")
 PY2NEO = ("py2neo 2021.2.4 over Bolt: Graph.merge(subject), Graph.merge(object), Graph.merge(relationship), "
           "Graph.create(evidence) per row, each its own auto-commit transaction; same constraints in place; "
           "no belief assembly")
@@ -134,8 +140,21 @@ def run_loader(n_edges: int, batch: int, settings: Settings) -> dict[str, Any]:
             "rss_before_load_mb": rss_before, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_create(n_edges: int, batch: int, settings: Settings) -> dict[str, Any]:
-    """The fair baseline: plain ``UNWIND … CREATE`` of the final rows into an empty store."""
+def server_cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``), None when unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run_create(n_edges: int, batch: int, settings: Settings, floor: bool = False,
+               server_pid: int | None = None) -> dict[str, Any]:
+    """The fair baseline: plain ``UNWIND … CREATE`` of the final rows into an empty store.
+
+    ``floor``: relationships with their key only, no evidence (the server's own limit).
+    """
     from collections import defaultdict
 
     from kg.pipeline.load import final_rows
@@ -153,7 +172,9 @@ def run_create(n_edges: int, batch: int, settings: Settings) -> dict[str, Any]:
     for v in evidence.values():
         ev_of[v["edge_key"]].append(v)
     rss_before = peak_rss_mb()
+    cpu0 = server_cpu_s(server_pid)
     t0 = time.perf_counter()
+    set_props = "SET x.key = r.p.key" if floor else "SET x = r.p"
     with store.driver.session(database=store.database) as session:
         for label, rows in sorted(by_label.items()):
             session.execute_write(lambda tx, label=label, rows=rows: tx.run(
@@ -168,17 +189,21 @@ def run_create(n_edges: int, batch: int, settings: Settings) -> dict[str, Any]:
                     by_type[store._type(e["predicate"])].append({"s": e["subject"], "o": e["object"], "p": props})
                 for t, rows in sorted(by_type.items()):
                     tx.run(f"UNWIND $rows AS r MATCH (s:Entity {{id: r.s}}) MATCH (o:Entity {{id: r.o}}) "
-                           f"CREATE (s)-[x:`{t}`]->(o) SET x = r.p", rows=rows).consume()
+                           f"CREATE (s)-[x:`{t}`]->(o) {set_props}", rows=rows).consume()
+                if floor:
+                    return
                 ev = [encode_row(v, nullable=("offsets", "year"), json_fields=("context",))
                       for e in part for v in ev_of[e["key"]]]
                 tx.run("UNWIND $rows AS r CREATE (v:Evidence) SET v = r", rows=ev).consume()
 
             session.execute_write(work)
     t1 = time.perf_counter()
+    cpu1 = server_cpu_s(server_pid)
     st = store.stats()
     store.close()
-    assert st["edges"] == n_edges and st["evidence"] == n_edges and st["nodes"] == len(nodes), st
+    assert st["edges"] == n_edges and st["evidence"] == (0 if floor else n_edges) and st["nodes"] == len(nodes), st
     return {"batch_size": batch, "edges_per_s": round(n_edges / (t1 - t0)), "seconds": round(t1 - t0, 2),
+            "server_cpu_s": round(cpu1 - cpu0, 2) if cpu0 is not None and cpu1 is not None else None,
             "rss_before_load_mb": rss_before, "peak_rss_mb": peak_rss_mb()}
 
 
@@ -221,8 +246,8 @@ def run_py2neo(n_edges: int, subset: int, settings: Settings) -> dict[str, Any]:
 def child(args: argparse.Namespace, settings: Settings) -> None:
     if args.child == "loader":
         out = run_loader(args.edges, args.batch, settings)
-    elif args.child == "create":
-        out = run_create(args.edges, args.batch, settings)
+    elif args.child in ("create", "floor"):
+        out = run_create(args.edges, args.batch, settings, floor=args.child == "floor", server_pid=args.server_pid)
     else:
         out = run_py2neo(args.edges, args.py2neo_edges, settings)
     sys.stdout.write(json.dumps(out) + "\n")
@@ -230,7 +255,8 @@ def child(args: argparse.Namespace, settings: Settings) -> None:
 
 def measure(kind: str, args: argparse.Namespace, batch: int = 0) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, "--edges", str(args.edges), "--batch", str(batch),
-           "--py2neo-edges", str(args.py2neo_edges), "--port", str(args.port)]
+           "--py2neo-edges", str(args.py2neo_edges), "--port", str(args.port),
+           "--server-pid", str(args.server_pid or 0)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
     if proc.returncode != 0:
         raise SystemExit(f"{kind} run failed:\n{proc.stderr[-3000:]}")
@@ -254,7 +280,8 @@ def main() -> None:
     ap.add_argument("--batch-sizes", default="5000,10000,20000")
     ap.add_argument("--runs", type=int, default=2, help="repeat everything (the machine is shared)")
     ap.add_argument("--port", type=int, default=int(os.environ.get("KG_BENCH_NEO4J_PORT", "7711")))
-    ap.add_argument("--child", choices=("loader", "create", "py2neo"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=("loader", "create", "floor", "py2neo"), help=argparse.SUPPRESS)
+    ap.add_argument("--server-pid", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--batch", type=int, default=10_000, help=argparse.SUPPRESS)
     args = ap.parse_args()
     password = os.environ.get("NEO4J_PASSWORD")
@@ -268,17 +295,19 @@ def main() -> None:
     home = Path(os.environ.get("KG_BENCH_NEO4J_HOME") or Settings.from_env().home / "bench-neo4j")
     was_running = neo4j_server.status(home, bolt_port=args.port)["running"]
     server = neo4j_server.start(home, bolt_port=args.port, password=password)
+    args.server_pid = server["pid"]
     try:
         runs = []
         for _ in range(args.runs):
-            loader, baseline = [], []
-            for b in args.batch_sizes.split(","):  # side by side: loader, then the baseline, per batch size
+            loader, baseline, floor = [], [], []
+            for b in args.batch_sizes.split(","):  # side by side: loader, baseline, floor, per batch size
                 loader.append(measure("loader", args, int(b)))
                 baseline.append(measure("create", args, int(b)))
+                floor.append(measure("floor", args, int(b)))
             py2neo = measure("py2neo", args) if args.py2neo_edges else None
             best = max(loader, key=lambda r: r["edges_per_s"])
             best_base = max(baseline, key=lambda r: r["edges_per_s"])
-            runs.append({"loader": loader, "baseline": baseline, "py2neo": py2neo,
+            runs.append({"loader": loader, "baseline": baseline, "floor": floor, "py2neo": py2neo,
                          "loader_over_baseline": round(best["edges_per_s"] / best_base["edges_per_s"], 2),
                          "speedup_over_py2neo": round(best["edges_per_s"] / py2neo["edges_per_s"], 1)
                          if py2neo else None})
@@ -288,6 +317,7 @@ def main() -> None:
             neo4j_server.stop(home)
     best_all = [max(r["loader"], key=lambda x: x["edges_per_s"]) for r in runs]
     best_base = [max(r["baseline"], key=lambda x: x["edges_per_s"]) for r in runs]
+    best_floor = [max(r["floor"], key=lambda x: x["edges_per_s"]) for r in runs]
     out = {
         "bench": "load_bench", "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "cpus": os.cpu_count(), "neo4j": "5.26 community (kg.store.neo4j_server)",
@@ -302,6 +332,10 @@ def main() -> None:
         "loader_best_batch_size": [b["batch_size"] for b in best_all],
         "baseline_edges_per_s": [b["edges_per_s"] for b in best_base],
         "baseline_best_batch_size": [b["batch_size"] for b in best_base],
+        "floor": FLOOR,
+        "floor_edges_per_s": [b["edges_per_s"] for b in best_floor],
+        "floor_server_cpu_us_per_edge": [round(1e6 * b["server_cpu_s"] / args.edges) if b["server_cpu_s"] else None
+                                         for b in best_floor],
         "py2neo_edges_per_s": [r["py2neo"]["edges_per_s"] if r["py2neo"] else None for r in runs],
         "target_edges_per_s": 20_000,
         "neo4j_server_peak_rss_mb": server_peak,
