@@ -2,7 +2,8 @@
 p-values, units, cell lines ("THP-1" is not GLI2), assay kits ("CCK-8"), spinal levels ("L4/5"), short forms an
 abbreviation defines as something else ("nucleus pulposus (NP)", "herniated nucleus pulposus
 (HNP)" is not KLK8), and short all-capital aliases with nothing molecular in their sentence
-("NID at 3 months": the neck disability index, not NID1). Gene groups are kept.
+("NID at 3 months": the neck disability index, not NID1), unless the same alias is credible in
+another sentence of the document (one sense per document). Gene groups are kept.
 
 >>> import spacy
 >>> nlp = spacy.blank("en")
@@ -10,6 +11,10 @@ abbreviation defines as something else ("nucleus pulposus (NP)", "herniated nucl
 >>> doc = nlp("Cells of the nucleus pulposus (NP) expressed TNF (p < 0.05).")
 >>> [s.text for s in doc.spans["genes"]]
 ['TNF']
+>>> _ = nlp.add_pipe("bio_sentences", first=True)  # credibility is judged per sentence
+>>> doc = nlp("VEGF promoted angiogenesis. VEGF expression rose. ESI was done.")
+>>> [s.text for s in doc.spans["genes"]]
+['VEGF', 'VEGF']
 """
 from __future__ import annotations
 
@@ -103,7 +108,11 @@ def gene_filter(doc: Doc) -> Doc:
     tiers = doc.user_data.get("gene_tiers", {})
     kept = [s for s in spans if keep_gene(s, abbrev, stop, gene_ends, term_ends)
             and not in_cell_line(text, s.start_char, s.end_char)]
-    kept = [s for s in kept if credible(s, kept, tiers, text)]
+    # one sense per document: a short alias credible in one sentence ("VEGF expression was increased")
+    # is the same gene where its sentence alone says nothing molecular ("VEGF promoted angiogenesis")
+    ok = {id(s) for s in kept if credible(s, kept, tiers, text)}
+    trusted = {(s.text, s.kb_id_) for s in kept if id(s) in ok}
+    kept = [s for s in kept if id(s) in ok or (s.text, s.kb_id_) in trusted]
     doc.spans["genes"] = kept + propagate_abbreviations(doc, kept, abbrev) if abbrev else kept
     return doc
 

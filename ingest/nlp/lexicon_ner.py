@@ -92,6 +92,7 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, 
         # "CCK-8" is a kit, "lentiviral infection" a method: no chemical, no ontology disease in them
         spans = [s for s in spans if not ((s.label_ == "chemical" or s.kb_id_.startswith(("MONDO:", "HP:")))
                                           and in_cell_line(text, s.start_char, s.end_char))]
+        spans = [s for s in spans if not (s.label_ == "chemical" and names_protein(doc, s))]
         if doc._.abbreviations:
             spans = drop_redefined(spans, doc._.abbreviations, text)
             spans = filter_spans(propagate_terms(doc, spans + plain, doc._.abbreviations) + spans)
@@ -142,6 +143,23 @@ syndrome score""".split())
 _SURGERY = ("ectomy", "otomy", "ostomy", "plasty", "desis")
 _PROCEDURE = re.compile(r"(?:ectomy|otomy|ostomy|plasty|desis|fusion|fixation|discectomy|laminectomy|surgery|"
                         r"arthroplasty|injection|stabilization|decompression)$", re.I)
+
+
+#: words after a chemical's name that make the phrase a protein's ("NMDA receptor", "retinoic acid
+#: receptor", "sodium/iodide symporter"): the chemical is not mentioned there, the gene tagger decides
+_PROTEIN_HEADS = frozenset("""receptor receptors symporter symporters transporter transporters channel channels
+synthase synthases exchanger exchangers""".split())
+
+
+def names_protein(doc: Doc, span: Span) -> bool:
+    """``span`` is followed by a word that makes it part of a protein's name.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("NMDA receptor antagonists block NMDA")
+    >>> names_protein(doc, doc[0:1]), names_protein(doc, doc[5:6])
+    (True, False)
+    """
+    return span.end < len(doc) and doc[span.end].lower_ in _PROTEIN_HEADS
 
 
 #: categories a tissue can lead into ("intervertebral disc" + "disc herniation")

@@ -701,7 +701,9 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
             if (by_i + 1 < sent.end and doc[by_i + 1].lower_.endswith("ing")
                     and not (subj is not None and subj.start == by_i + 1)):
                 subj = None  # "blocked by inhibiting the RhoA pathway": the agent is an action ("by ageing" is one)
-            objs = _coordinated_before(doc, before) if before and _passive_patient(doc, before[-1], t0) else []
+            patients, p0 = _without_location(doc, before, t0)
+            objs = (_coordinated_before(doc, patients) if patients and _passive_patient(doc, patients[-1], p0)
+                    else [])
             objs = [e for e in objs if e.label_ != "tissue"]
             if objs:
                 factor = _head_before(doc, objs[0], sent.start)
@@ -812,6 +814,9 @@ def _coordinated_subjects(doc: Doc, before: list[Span], subj: Span) -> list[Span
 _CONDITION = frozenset({"under", "upon", "following", "after"})
 #: words between that preposition and the stimulus ("under cyclic hydrostatic pressure" is one term)
 _CONDITION_WORDS = frozenset({"the", "a", "an", "high", "low", "prolonged", "continuous", "repeated"})
+#: what follows a gene given as a condition ("after IL-1β stimulation")
+_GIVEN = frozenset({"stimulation", "treatment", "exposure", "challenge", "administration", "induction",
+                    "incubation", "addition", "supplementation"})
 #: phrases that do the same ("up-regulated in the environment of strain force")
 _CONDITION_PHRASES = (["in", "response", "to"], ["in", "the", "environment", "of"], ["in", "an", "environment", "of"])
 
@@ -827,7 +832,8 @@ def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], 
     >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
     [('hydrostatic pressure', 'upregulates_expression', 'MMP3'), ('hydrostatic pressure', 'upregulates_expression', 'MMP13')]
     """
-    if not trig.sign or not before or not _passive_patient(doc, before[-1], t0):
+    before, p0 = _without_location(doc, before, t0)
+    if not trig.sign or not before or not _passive_patient(doc, before[-1], p0):
         return []
     k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in _CONDITION), None)
     if k is None:
@@ -836,7 +842,10 @@ def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], 
     if k is None:
         return []
     y = next((e for e in after if e.start > k), None)
-    if (y is None or y.label_ not in ("mechanical_stimulus", "chemical", "intervention")
+    # a gene names a condition only as what was given: "after IL-1β stimulation", "upon TNF-α treatment"
+    given = (y is not None and y.label_ in ("gene", "gene_group") and y.end < sent.end
+             and doc[y.end].lower_ in _GIVEN)
+    if (y is None or (y.label_ not in ("mechanical_stimulus", "chemical", "intervention") and not given)
             or any(t.lower_ not in _CONDITION_WORDS for t in doc[k + 1:y.start])):
         return []
     out = []
@@ -1023,6 +1032,34 @@ def _passive_patient(doc: Doc, e: Span, t0: int) -> bool:
 _CLASS_NOUNS = frozenset("""problem problems disease diseases condition conditions disorder disorders complication
 complications consequence consequences symptom symptoms""".split())
 _CLASS_WORDS = frozenset("a an the one of major main common serious chronic frequent leading most".split())
+
+
+#: words of a location phrase between a patient and its passive verb ("MMP3 expression in human NP cells was")
+_LOCATION_WORDS = frozenset("""in of from within the human rat rats mouse mice bovine rabbit porcine primary cultured
+degenerated degenerative degenerating normal healthy isolated )""".split())
+
+
+def _without_location(doc: Doc, before: list[Span], t0: int) -> tuple[list[Span], int]:
+    """The mentions before a passive trigger at ``t0`` without a trailing location ("MMP3 expression in
+    NP cells was increased": NP cells are where MMP3 changed, not what changed), and the token up to
+    which the passive-patient check still has to read (the location's words are checked here). Unchanged when the last mention is no cell type or tissue, or no
+    patient precedes it through location words.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("MMP3 expression in NP cells was increased by IL-1β.")
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
+    [('IL-1β', 'increases', 'MMP3')]
+    """
+    if len(before) < 2 or before[-1].label_ not in ("cell_type", "tissue"):
+        return before, t0
+    loc, patient = before[-1], before[-2]
+    gap = [t.lower_ for t in doc[patient.end:loc.start]]
+    if not gap or not any(w in ("in", "of", "from", "within") for w in gap) or any(
+            w not in _LOCATION_WORDS and w not in NEUTRAL_HEADS for w in gap):
+        return before, t0
+    if not _passive_patient(doc, loc, t0):
+        return before, t0
+    return before[:-1], patient.end  # the words up to the location were checked here
 
 
 def _coordinated_before(doc: Doc, before: list[Span]) -> list[Span]:
