@@ -33,10 +33,28 @@ def _words(text: str, start: int, end: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text, start, end)]
 
 
+#: what follows a "without" that denies a change ("without affecting TIMP1", "without any change in")
+_WITHOUT_DENIES = frozenset({"any", "significant", "significantly", "obvious", "apparent", "detectable",
+                             "measurable", "effect", "effects", "change", "changes", "alteration", "alterations"})
+
+
 def _negated(words: list[str], neg: frozenset) -> bool:
-    """A negation cue among ``words``; "not only ... but also" does not negate."""
-    return any(w in neg and not (w == "not" and i + 1 < len(words) and words[i + 1] == "only")
-               for i, w in enumerate(words))
+    """A negation cue among ``words``; "not only ... but also" does not negate, nor a "without" that
+    names what was left out ("laminectomy without discectomy was associated with resolution").
+
+    >>> neg = frozenset({"not", "without"})
+    >>> [_negated(w.split(), neg) for w in ("not only a", "without discectomy was", "without affecting")]
+    [False, False, True]
+    """
+    def cue(i: int, w: str) -> bool:
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "not":
+            return nxt != "only"
+        if w == "without":
+            return nxt.endswith("ing") or nxt in _WITHOUT_DENIES
+        return True
+
+    return any(w in neg and cue(i, w) for i, w in enumerate(words))
 
 
 _CONCESSION = re.compile(r"\s*(?:although|though|even though|while|whereas|despite)\b[^,;]*[,;]", re.I)

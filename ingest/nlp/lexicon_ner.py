@@ -20,6 +20,7 @@ broader chemical endings ("ultra-purified guluronate (UPG)"); surgical procedure
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -88,6 +89,7 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, 
         spans = filter_spans(spans + tissue_led(doc, spans) + bracket_interrupted(doc, spans, terms))
         if chemicals:
             spans = filter_spans(spans + morphology_terms(doc, spans, doc._.abbreviations or {}))
+            spans = filter_spans(material_terms(doc, spans) + spans)
         text = doc_text(doc)
         # "CCK-8" is a kit, "lentiviral infection" a method: no chemical, no ontology disease in them
         spans = [s for s in spans if not ((s.label_ == "chemical" or s.kb_id_.startswith(("MONDO:", "HP:")))
@@ -96,6 +98,7 @@ def make_lexicon_ner(nlp: Language, name: str, chemicals: bool, diseases: bool, 
         if doc._.abbreviations:
             spans = drop_redefined(spans, doc._.abbreviations, text)
             spans = filter_spans(propagate_terms(doc, spans + plain, doc._.abbreviations) + spans)
+        spans = filter_spans(spans + initialisms(doc, spans, doc._.abbreviations or {}))
         doc.spans["terms"] = spans
         return doc
 
@@ -226,6 +229,17 @@ def _ending_words(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+def short_form_matches(short: str, text: str) -> Iterator[re.Match]:
+    """Occurrences of a defined short form in ``text`` as a word of its own (not the "MMP" of "MMP-3";
+    "NHPH-enhanced" neither: on BioRED Dev, short forms before a hyphen added more wrong chemicals
+    than right ones).
+
+    >>> [m.start() for m in short_form_matches("NHPH", "NHPH-enhanced NHPH NHPH-3 xNHPH")]
+    [14]
+    """
+    return re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
+
+
 def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     """Chemical (and procedure) spans recognised by their endings; see the module docstring.
 
@@ -281,8 +295,36 @@ def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
             continue
         kid = f"KG:{slug(long.lower())}"
         add(ls, le, label, kid, over_inner=material)
-        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+        for m in short_form_matches(short, text):
             add(m.start(), m.end(), label, kid)
+    return out
+
+
+#: what may follow a material word without it being a material ("gel electrophoresis")
+_NOT_MATERIAL_AFTER = frozenset({"electrophoresis", "filtration", "permeation", "chromatography", "imaging"})
+
+
+def material_terms(doc: Doc, terms: list[Span]) -> list[Span]:
+    """A tissue or substance named with a material word after it is an implanted material, an
+    intervention: "the cartilage gel promoted disc repair" is the gel, not cartilage; "alginate
+    hydrogel" is the hydrogel (the abbreviated forms are :func:`morphology_terms`' work).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("lexicon_ner")
+    >>> doc = nlp("Implantation of the cartilage gel promoted disc repair; gel electrophoresis of cartilage.")
+    >>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["terms"]]
+    [('cartilage gel', 'intervention', 'KG:cartilage_gel'), ('disc repair', 'biological_process', 'GO:0042246'), ('cartilage', 'tissue', 'KG:articular_cartilage')]
+    """
+    from kg.records.sources import slug
+
+    out = []
+    for t in terms:
+        if t.label_ not in ("tissue", "chemical") or t.end >= len(doc) or doc[t.end].lower_ not in _MATERIAL:
+            continue
+        if t.end + 1 < len(doc) and doc[t.end + 1].lower_ in _NOT_MATERIAL_AFTER:
+            continue
+        span = doc[t.start:t.end + 1]
+        out.append(Span(doc, span.start, span.end, label="intervention", kb_id=f"KG:{slug(span.text.lower())}"))
     return out
 
 
@@ -296,6 +338,40 @@ def drop_redefined(terms: list[Span], abbrev: dict, text: str) -> list[Span]:
     return [t for t in terms if text[t.start_char:t.end_char] not in redefined]
 
 
+#: categories whose multi-word names authors shorten to initials without defining them
+_INITIALLED = frozenset({"mechanical_stimulus", "intervention", "biological_process", "phenotype"})
+_CAPITALS = re.compile(r"[A-Z]{2,5}")
+
+
+def initialisms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
+    """Spans for an all-capital short form the text never defines but whose letters are the initials
+    of exactly one multi-word term of the document: after "hydrostatic pressure", "upregulated under
+    HP" is that pressure. Short forms the text defines, and forms already tagged, are left alone.
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> doc = default_pipeline()("Cells were loaded by hydrostatic pressure. ACAN rose under HP.")
+    >>> [(e.text, e.kb_id_) for e in doc.ents if e.text == "HP"]
+    [('HP', 'KG:hydrostatic_pressure')]
+    """
+    by_initials: dict[str, set[tuple[str, str]]] = {}
+    for t in terms:
+        words = [w for w in re.split(r"[\s-]+", t.text) if w]
+        if len(words) >= 2 and t.label_ in _INITIALLED:
+            by_initials.setdefault("".join(w[0] for w in words).upper(), set()).add((t.label_, t.kb_id_))
+    if not by_initials:
+        return []
+    taken = {(t.start, t.end) for t in terms} | {(g.start, g.end) for g in doc.spans.get("genes", [])}
+    out: list[Span] = []
+    for tok in doc:
+        form = tok.text
+        if (len(form) < 2 or not _CAPITALS.fullmatch(form) or form in abbrev or (tok.i, tok.i + 1) in taken
+                or len(by_initials.get(form, ())) != 1):
+            continue
+        label, kid = next(iter(by_initials[form]))
+        out.append(Span(doc, tok.i, tok.i + 1, label=label, kb_id=kid))
+    return out
+
+
 def propagate_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     """Spans for every occurrence of a short form whose defining long form ends with a term.
 
@@ -306,7 +382,6 @@ def propagate_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     >>> [(s.text, s.label_) for s in doc.spans["terms"]]
     [('herniated nucleus pulposus', 'phenotype'), ('HNP', 'phenotype'), ('HNP', 'phenotype')]
     """
-    import re
 
     from ingest.nlp.model import doc_text
 
@@ -320,7 +395,7 @@ def propagate_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
         term = min((t for t in by_end.get(le, ()) if t.start_char >= ls), key=lambda t: t.start_char, default=None)
         if term is None or not any(c.isupper() for c in short):
             continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+        for m in short_form_matches(short, text):
             span = doc.char_span(m.start(), m.end(), label=term.label_, kb_id=term.kb_id_)
             if span is not None:
                 out.append(span)

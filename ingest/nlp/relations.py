@@ -409,12 +409,19 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
     relative, antecedent = _relative_antecedent(doc, before, t0, sent_start)
     if relative:  # ", which results in Y": the mention before the comma, or none (not an earlier one)
         return antecedent
+    limit = t0  # the gap is counted from the trigger, or from a with-phrase passed over
     for e in reversed(before):
-        if t0 - e.end > MAX_GAP:
+        if limit - e.end > MAX_GAP:
             return None
         if any(t.lower_ in CLAUSE_BREAKS for t in doc[e.end:t0]):
             return None
         if e.label_ == "tissue" or _location(doc, e, sent_start):
+            continue
+        k = _with_phrase(doc, e, sent_start)
+        if k is not None and (doc[k].lower_ == "without" or doc[k - 1].lower_ in _COMBINED):
+            # "laminectomy without (formal) discectomy was associated with": not the discectomy;
+            # "laminectomy in conjunction with fusion was": the laminectomy, which the fusion joins
+            limit = k
             continue
         if e.end < t0 and doc[e.end].lower_ in _HEADED_BY:
             return None  # "senescence genes ... leading to IDD": the agent is the genes, not senescence
@@ -436,6 +443,27 @@ def _subject_before(doc: Doc, before: list[Span], t0: int, sent_start: int) -> S
                     return treated
                 return None
         return e
+    return None
+
+
+#: words before "with" that join a second treatment to the first ("in conjunction with", "combined with")
+_COMBINED = frozenset({"conjunction", "combined", "combination", "together", "along", "associated", "plus"})
+
+
+def _with_phrase(doc: Doc, e: Span, sent_start: int) -> int | None:
+    """The "with" / "without" whose phrase ``e`` ends (at most three lower-case words between), or None.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Laminectomy without formal thoracic discectomy was done")
+    >>> _with_phrase(doc, doc[4:5], 0), _with_phrase(doc, doc[0:1], 0)
+    (1, None)
+    """
+    for k in range(e.start - 1, max(sent_start, e.start - 5) - 1, -1):
+        w = doc[k].lower_
+        if w in ("with", "without"):
+            return k if k > sent_start else None
+        if not (doc[k].is_alpha and doc[k].is_lower) or w in BE:
+            return None
     return None
 
 
@@ -692,6 +720,8 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
                 agent = [e for e in after if by_any < e.start <= by_any + 3][:1]
             elif before and t0 == before[-1].end and before[-1].label_ != "tissue":
                 agent = before[-1:]
+            elif objs and trig.sign and (cond := _condition(doc, sent, after, objs[-1].end)) is not None:
+                agent = [cond]  # "the activation of TRPV4 under hydrostatic pressure"
             subj = agent[0] if agent else None
         elif passive:
             subj_list = [e for e in after if e.start > by_i][:1]
@@ -821,6 +851,26 @@ _GIVEN = frozenset({"stimulation", "treatment", "exposure", "challenge", "admini
 _CONDITION_PHRASES = (["in", "response", "to"], ["in", "the", "environment", "of"], ["in", "an", "environment", "of"])
 
 
+def _condition(doc: Doc, sent: Span, after: list[Span], lo: int) -> Span | None:
+    """The stimulus a condition phrase starting within three words of ``lo`` names ("under hydrostatic
+    pressure", "in response to TNF-α treatment", "after IL-1β stimulation"): a mechanical stimulus, a
+    chemical, an intervention, or a gene given as a treatment; None when there is none."""
+    k = next((j for j in range(lo, min(lo + 3, sent.end)) if doc[j].lower_ in _CONDITION), None)
+    if k is None:
+        k = next((j + len(ph) - 1 for j in range(lo, min(lo + 3, sent.end)) for ph in _CONDITION_PHRASES
+                  if [t.lower_ for t in doc[j:j + len(ph)]] == ph), None)
+    if k is None:
+        return None
+    y = next((e for e in after if e.start > k), None)
+    # a gene names a condition only as what was given: "after IL-1β stimulation", "upon TNF-α treatment"
+    given = (y is not None and y.label_ in ("gene", "gene_group") and y.end < sent.end
+             and doc[y.end].lower_ in _GIVEN)
+    if (y is None or (y.label_ not in ("mechanical_stimulus", "chemical", "intervention") and not given)
+            or any(t.lower_ not in _CONDITION_WORDS for t in doc[k + 1:y.start])):
+        return None
+    return y
+
+
 def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
                    trig: Trigger) -> list[Relation]:
     """"Aggrecan and COL2A1 expression was upregulated under hydrostatic pressure": the stimulus
@@ -835,18 +885,8 @@ def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], 
     before, p0 = _without_location(doc, before, t0)
     if not trig.sign or not before or not _passive_patient(doc, before[-1], p0):
         return []
-    k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in _CONDITION), None)
-    if k is None:
-        k = next((j + len(ph) - 1 for j in range(t1 + 1, min(t1 + 4, sent.end)) for ph in _CONDITION_PHRASES
-                  if [t.lower_ for t in doc[j:j + len(ph)]] == ph), None)
-    if k is None:
-        return []
-    y = next((e for e in after if e.start > k), None)
-    # a gene names a condition only as what was given: "after IL-1β stimulation", "upon TNF-α treatment"
-    given = (y is not None and y.label_ in ("gene", "gene_group") and y.end < sent.end
-             and doc[y.end].lower_ in _GIVEN)
-    if (y is None or (y.label_ not in ("mechanical_stimulus", "chemical", "intervention") and not given)
-            or any(t.lower_ not in _CONDITION_WORDS for t in doc[k + 1:y.start])):
+    y = _condition(doc, sent, after, t1 + 1)
+    if y is None:
         return []
     out = []
     for x in _coordinated_before(doc, before):
@@ -859,18 +899,32 @@ def _changed_under(doc: Doc, sent: Span, before: list[Span], after: list[Span], 
 def _changed_in_disease(doc: Doc, sent: Span, before: list[Span], after: list[Span], t0: int, t1: int,
                         trig: Trigger) -> Relation | None:
     """"BRD9 expression was upregulated as IDD progressed", "X was increased in IDD tissues": X is
-    associated with the disease (no direction: the sentence names no cause)."""
+    associated with the disease (no direction: the sentence names no cause). So is what the change
+    is read as: "dorsal horn SubP was significantly increased, indicating spinal cord sensitization".
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("Dorsal horn SubP was significantly increased, indicating spinal cord sensitization.")
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
+    [('SubP', 'associated_with', 'spinal cord sensitization')]
+    """
     if not trig.sign or not before:
         return None
     x = before[-1]
     if x.label_ == "phenotype":
         return _changed_in_group(doc, sent, before, t0, t1, trig)
-    if x.label_ not in ("gene", "gene_group", "chemical") or not _passive_patient(doc, x, t0):
+    patients, p0 = _without_location(doc, before, t0)
+    x = patients[-1]
+    if x.label_ not in ("gene", "gene_group", "chemical") or not _passive_patient(doc, x, p0):
         return None
+    read_as = ("phenotype",)
     k = next((j for j in range(t1 + 1, min(t1 + 4, sent.end)) if doc[j].lower_ in ("in", "as", "during", "with")), None)
     if k is None:
+        k = next((j for j in range(t1 + 2, min(t1 + 4, sent.end))
+                  if doc[j].lower_ in _READ_AS and doc[j - 1].text == ","), None)
+        read_as = ("phenotype", "biological_process")
+    if k is None:
         return None
-    y = next((e for e in after if e.label_ == "phenotype" and e.start - k <= 4), None)
+    y = next((e for e in after if e.label_ in read_as and e.start - k <= 4), None)
     if y is None or not allowed("associated_with", x.label_, y.label_):
         return None
     s, o = mention(x), mention(y)
@@ -879,6 +933,8 @@ def _changed_in_disease(doc: Doc, sent: Span, before: list[Span], after: list[Sp
     return Relation(s, "associated_with", o, 0, doc[t0:t1 + 1].text, (sent.start_char, sent.end_char))
 
 
+#: what a change is read as after a comma ("was increased, indicating spinal cord sensitization")
+_READ_AS = frozenset({"indicating", "suggesting", "demonstrating", "reflecting", "signifying"})
 #: what may follow a disease before the trigger in "X levels in the DLBP group were increased"
 _GROUP_WORDS = frozenset("""group groups model models patients patient mice rats animals tissue tissues disc discs
 samples specimens cohort""".split())
