@@ -73,7 +73,7 @@ concentration concentrations amount amounts number numbers infiltration recruitm
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
 function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
 incidence symptoms symptom disorders signs worsening exacerbation aggravation pathogenesis pathology etiology
-aetiology pathophysiology presence""".split())
+aetiology pathophysiology presence process processes""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
@@ -553,6 +553,8 @@ def _sentence_subject(doc: Doc, sent: Span, before: list[Span], t0: int) -> Span
     return e
 
 
+#: categories that act through a gerund of their own sentence ("X is protective by inhibiting Y")
+_ACTORS = frozenset({"chemical", "intervention", "gene", "gene_group", "mechanical_stimulus"})
 #: what may stand between "which" and its verb ("which can further induce")
 _RELATIVE_FILLERS = frozenset({"can", "could", "may", "might", "will", "would", "then", "also", "further", "in",
                                "turn", "subsequently", "eventually", "ultimately", "thereby", "thus"})
@@ -758,6 +760,9 @@ def sentence_relations(sent: Span, ents: list[Span], forms: dict[str, Trigger]) 
         elif word.endswith("ing"):
             if prev in GERUND_AFTER or _prev_word(doc, t0, sent.start, skip=frozenset()) in GERUND_AFTER:
                 subj = clause_subject or (last[0] if last else None)  # "A ameliorates B by inhibiting C"
+                if subj is None:  # "metformin is protective by inhibiting apoptosis": the sentence's subject acts
+                    opener = _sentence_subject(doc, sent, before, t0)
+                    subj = opener if opener is not None and opener.label_ in _ACTORS else None
                 gerund_subject = subj
             elif prev in ("and", "or", ",") and gerund_subject is not None:
                 subj = gerund_subject  # "... by activating X and suppressing Y"
