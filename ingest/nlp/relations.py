@@ -73,7 +73,7 @@ concentration concentrations amount amounts number numbers infiltration recruitm
 proliferation upregulation up-regulation overexpression generation formation deposition signaling signalling
 function functions mrna protein proteins translocation nuclear progression development onset severity occurrence
 incidence symptoms symptom disorders signs worsening exacerbation aggravation pathogenesis pathology etiology
-aetiology pathophysiology presence process processes""".split())
+aetiology pathophysiology presence process processes degree extent""".split())
 #: head nouns that turn the object's sign ("induced degradation of aggrecan": aggrecan decreases)
 LOSS_HEADS = frozenset("""degradation loss breakdown destruction depletion reduction decrease decline
 inhibition suppression downregulation down-regulation deficiency cleavage catabolism""".split())
@@ -1227,13 +1227,21 @@ def _listed_after_unrecognised(doc: Doc, lo: int, e: Span, nxt: Span | None) -> 
 def _later_list_item(doc: Doc, lo: int, cands: list[Span]) -> int | None:
     """Index in ``cands`` of the second item of a list of objects whose first item was not
     recognised, when the list goes on after it: "may result in a change in nucleus pulposus cells
-    state, matrix degradation, and degeneration of the disc" (matrix degradation)."""
+    state, matrix degradation, and degeneration of the disc" (matrix degradation); the item may have a
+    head noun ("improve the fat infiltration degree of LMM, pain symptoms and activities of daily living").
+
+    >>> from ingest.nlp.pipeline import default_pipeline
+    >>> d = default_pipeline()("Acupotomy can improve the fat infiltration of LMM, pain symptoms and activities of daily living.")
+    >>> [(r.subject.text, r.predicate, r.object.text) for r in d._.relations]
+    [('Acupotomy', 'decreases', 'pain')]
+    """
     for k, e in enumerate(cands):
         gap = [t.lower_ for t in doc[lo:e.start]]
         if len(gap) > 9:
             return None
         if gap and gap[-1] == "," and gap.count(",") == 1 and not any(w in _CONJUNCTIONS for w in gap):
-            nxt = [t.lower_ for t in doc[e.end:e.end + 2]]
+            j = e.end + 1 if e.end < len(doc) and doc[e.end].lower_ in NEUTRAL_HEADS else e.end
+            nxt = [t.lower_ for t in doc[j:j + 2]]
             if nxt in ([",", "and"], [",", "or"]) or nxt[:1] in (["and"], ["or"]):
                 return k
             return None
