@@ -10,6 +10,7 @@ form whose long form is not a gene ("nucleus pulposus (NP)") and to map one whos
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -83,3 +84,14 @@ def find_abbreviations(text: str) -> dict[str, tuple[str, int, int]]:
 def abbreviations(doc: Doc) -> Doc:
     doc._.abbreviations = find_abbreviations(doc_text(doc))
     return doc
+
+
+def short_form_matches(short: str, text: str) -> Iterator[re.Match]:
+    """Occurrences of a short form in ``text`` as a word of its own (not the "MMP" of "MMP-3";
+    "NHPH-enhanced" neither: on BioRED Dev, short forms before a hyphen added more wrong chemicals
+    than right ones). Where a defined short form recurs, for the lexicon and the gene filter.
+
+    >>> [m.start() for m in short_form_matches("NHPH", "NHPH-enhanced NHPH NHPH-3 xNHPH")]
+    [14]
+    """
+    return re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ingest.nlp.abbreviations import short_form_matches
 from ingest.nlp.dictionaries import gene_dictionary
 from ingest.nlp.model import doc_text
 from ontology import load_ontology
@@ -211,7 +212,7 @@ def propagate_abbreviations(doc: Doc, genes: list[Span], abbrev: dict) -> list[S
             form, hid = long, short_gene.kb_id_
         else:
             continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+        for m in short_form_matches(form, text):
             span = doc.char_span(m.start(), m.end(), label="gene", kb_id=hid)
             if span is not None and not any(i in taken for i in range(span.start, span.end)):
                 out.append(span)

@@ -20,13 +20,13 @@ broader chemical endings ("ultra-purified guluronate (UPG)"); surgical procedure
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ingest.nlp.abbreviations import short_form_matches
 from ingest.nlp.dictionaries import Term, lexicon_terms
 from ingest.nlp.gene_filter import in_cell_line
 from ingest.nlp.learned import learned_chemicals, learned_diseases
@@ -229,17 +229,6 @@ def _ending_words(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def short_form_matches(short: str, text: str) -> Iterator[re.Match]:
-    """Occurrences of a defined short form in ``text`` as a word of its own (not the "MMP" of "MMP-3";
-    "NHPH-enhanced" neither: on BioRED Dev, short forms before a hyphen added more wrong chemicals
-    than right ones).
-
-    >>> [m.start() for m in short_form_matches("NHPH", "NHPH-enhanced NHPH NHPH-3 xNHPH")]
-    [14]
-    """
-    return re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
-
-
 def morphology_terms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
     """Chemical (and procedure) spans recognised by their endings; see the module docstring.
 
@@ -323,8 +312,8 @@ def material_terms(doc: Doc, terms: list[Span]) -> list[Span]:
             continue
         if t.end + 1 < len(doc) and doc[t.end + 1].lower_ in _NOT_MATERIAL_AFTER:
             continue
-        span = doc[t.start:t.end + 1]
-        out.append(Span(doc, span.start, span.end, label="intervention", kb_id=f"KG:{slug(span.text.lower())}"))
+        out.append(Span(doc, t.start, t.end + 1, label="intervention",
+                        kb_id=f"KG:{slug(doc[t.start:t.end + 1].text.lower())}"))
     return out
 
 
@@ -360,11 +349,11 @@ def initialisms(doc: Doc, terms: list[Span], abbrev: dict) -> list[Span]:
             by_initials.setdefault("".join(w[0] for w in words).upper(), set()).add((t.label_, t.kb_id_))
     if not by_initials:
         return []
-    taken = {(t.start, t.end) for t in terms} | {(g.start, g.end) for g in doc.spans.get("genes", [])}
+    taken = {(t.start, t.end) for t in terms}
     out: list[Span] = []
     for tok in doc:
         form = tok.text
-        if (len(form) < 2 or not _CAPITALS.fullmatch(form) or form in abbrev or (tok.i, tok.i + 1) in taken
+        if (not _CAPITALS.fullmatch(form) or form in abbrev or (tok.i, tok.i + 1) in taken
                 or len(by_initials.get(form, ())) != 1):
             continue
         label, kid = next(iter(by_initials[form]))

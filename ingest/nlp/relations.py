@@ -1103,8 +1103,9 @@ degenerated degenerative degenerating normal healthy isolated )""".split())
 def _without_location(doc: Doc, before: list[Span], t0: int) -> tuple[list[Span], int]:
     """The mentions before a passive trigger at ``t0`` without a trailing location ("MMP3 expression in
     NP cells was increased": NP cells are where MMP3 changed, not what changed), and the token up to
-    which the passive-patient check still has to read (the location's words are checked here). Unchanged when the last mention is no cell type or tissue, or no
-    patient precedes it through location words.
+    which the passive-patient check still has to read (the location's words are checked here).
+    Unchanged when the last mention is no cell type or tissue, or no patient precedes it through
+    location words.
 
     >>> from ingest.nlp.pipeline import default_pipeline
     >>> d = default_pipeline()("MMP3 expression in NP cells was increased by IL-1β.")
